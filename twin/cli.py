@@ -1,0 +1,152 @@
+"""The ``twin`` command: the only place that parses argv, prints or exits.
+
+A user's mistake (a bad scenario value, a missing file, a bad flag) prints one line to stderr and
+exits with status 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tqdm import tqdm
+
+from twin import __version__
+from twin.config import TwinConfigError, load_scenario
+
+EXIT_USAGE = 2
+
+
+def _bits_list(text: str) -> list[int]:
+    """``"1-12"`` or ``"1,2,8"`` -> list of ints."""
+    out: list[int] = []
+    try:
+        for part in text.split(","):
+            lo, _, hi = part.partition("-")
+            out.extend(range(int(lo), int(hi or lo) + 1))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected bits like 1-12 or 1,4,8, got {text!r}") from None
+    if not out or min(out) < 1 or max(out) > 16:
+        raise argparse.ArgumentTypeError(f"bits must lie in 1..16, got {text!r}")
+    return sorted(set(out))
+
+
+def _kinds_list(text: str) -> list[str]:
+    from twin.quant.compare import KINDS
+
+    kinds = [k.strip() for k in text.split(",") if k.strip()]
+    bad = [k for k in kinds if k not in KINDS]
+    if bad or not kinds:
+        raise argparse.ArgumentTypeError(f"kinds must be among {', '.join(KINDS)}, got {text!r}")
+    return kinds
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="twin", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"twin {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    q = sub.add_parser("quantizers", help="bit-true converters vs the AQNM beta table",
+                       description="Measure beta and alpha of bit-true quantizers on complex "
+                                   "Gaussian input, beside the AQNM (seed 000 Table I).")
+    q.add_argument("--bits", type=_bits_list, default=_bits_list("1-12"),
+                   help="resolutions, e.g. 1-12 or 1,4,8 (default 1-12)")
+    q.add_argument("--kinds", type=_kinds_list, default=["lloyd_max", "uniform"],
+                   help="comma-separated: lloyd_max, uniform (default both)")
+    q.add_argument("--mode", choices=("mid_riser", "mid_tread"), default="mid_riser",
+                   help="uniform quantizer mode (default mid_riser)")
+    q.add_argument("--samples", type=_positive_int, default=1 << 20,
+                   help="complex Gaussian samples per quantizer (default 1048576)")
+    q.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    q.add_argument("--out", type=Path, default=Path("runs/quantizers"),
+                   help="folder for quantizers.png and quantizers.json (default runs/quantizers)")
+    q.add_argument("--json", action="store_true", help="print the records as JSON on stdout")
+    q.add_argument("--rebuild-tables", action="store_true",
+                   help="redesign the Lloyd-Max tables instead of reading data/lloyd_max/")
+    q.set_defaults(func=cmd_quantizers)
+
+    v = sub.add_parser("validate", help="check scenario files and print what they set")
+    v.add_argument("scenarios", nargs="+", type=Path, metavar="SCENARIO")
+    v.set_defaults(func=cmd_validate)
+    return parser
+
+
+def cmd_quantizers(args: argparse.Namespace) -> int:
+    from twin.plots.quantizers import plot_quantizer_comparison
+    from twin.quant.compare import compare_quantizers, summarize
+    from twin.quant.lloyd_max import lloyd_max_table
+    from twin.rng import stream
+
+    if "lloyd_max" in args.kinds:
+        for b in args.bits:
+            lloyd_max_table(b, rebuild=args.rebuild_tables)
+    steps = len(args.bits) * len(args.kinds)
+    with tqdm(total=steps, desc="quantizers", unit="run", disable=None, file=sys.stderr) as bar:
+        rows = compare_quantizers(args.bits, args.kinds, args.samples,
+                                  stream(args.seed, "quantizers"), mode=args.mode,
+                                  on_step=lambda kind, b: bar.update())
+    args.out.mkdir(parents=True, exist_ok=True)
+    records = [r.as_dict() for r in rows]
+    (args.out / "quantizers.json").write_text(json.dumps(records, indent=1) + "\n")
+    png = plot_quantizer_comparison(rows, args.out / "quantizers.png")
+    if args.json:
+        print(json.dumps(records, indent=1))
+        print(f"plot: {png}", file=sys.stderr)
+        return 0
+    print(format_quantizer_table(rows))
+    print()
+    for line in summarize(rows):
+        print(line)
+    print(f"\nplot: {png}\nrecords: {args.out / 'quantizers.json'}")
+    return 0
+
+
+def format_quantizer_table(rows) -> str:
+    head = (f"{'kind':<10}{'bits':>5}{'beta measured':>24}{'beta AQNM':>12}{'rel err':>10}"
+            f"{'beta exact':>12}{'alpha meas.':>13}{'1-beta meas.':>14}{'clip %':>9}")
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        lines.append(
+            f"{r.kind:<10}{r.bits:>5}{r.beta_measured:>14.5g} ± {r.beta_stderr:<7.1g}"
+            f"{r.beta_aqnm:>12.5g}{100 * r.beta_rel_error:>9.2f}%{r.beta_exact:>12.5g}"
+            f"{r.alpha_measured:>13.6f}{1 - r.beta_measured:>14.6f}{100 * r.clip_rate:>9.3f}")
+    return "\n".join(lines)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    for path in args.scenarios:
+        s = load_scenario(path)
+        bits = f"DAC {s.dac.bits} bits {s.dac.quantizer}, ADC {s.adc.bits} bits {s.adc.quantizer}"
+        print(f"{path}: ok — {s.name}, system {s.system}, {s.run.num_slots} slots of "
+              f"{s.run.slot_s:g} s, seed {s.run.seed}; {bits}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (TwinConfigError, ValueError, OSError) as exc:
+        print(f"twin: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("twin: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Figures. The only package that imports matplotlib (Agg backend, files only)."""
