@@ -6,7 +6,8 @@ quantizer unit) so that the quantizer sees the loading it was designed for:
 - ``"rms"`` (default): the per-rail RMS maps to ``full_scale / backoff``. Without a back-off the
   RMS maps to 1, the unit variance the quantizer's default loading is MSE-optimal for (uniform:
   :func:`twin.quant.uniform.optimal_full_scale`; Lloyd-Max: its design variance).
-- ``"max"``: the largest rail magnitude in the block maps to ``full_scale``; nothing clips.
+- ``"max"``: the largest rail magnitude in the block maps to (just inside) ``full_scale``;
+  nothing clips.
 
 The overload (clipping) rate this produces is measured by the quantizer in the same pass and
 reported by :class:`twin.quant.converter.Converter`.
@@ -25,6 +26,9 @@ from twin.units import amplitude_db_to_lin
 
 AGCMode = Literal["rms", "max"]
 AGC_MODES: tuple[str, ...] = ("rms", "max")
+# "max" puts the peak a millionth inside full scale: exactly on it, float32 rounding could tip
+# the largest sample into the overload region.
+_PEAK_MARGIN = 1.0 - 1e-6
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +96,7 @@ class AutomaticGainControl:
             peak = np.max(np.abs(blocks.real), axis=-1)
             if rails == 2:
                 peak = np.maximum(peak, np.max(np.abs(blocks.imag), axis=-1))
-            level = peak.astype(np.float64) / quantizer.full_scale
+            level = peak.astype(np.float64) / (quantizer.full_scale * _PEAK_MARGIN)
         if not np.all(np.isfinite(level)):
             raise ValueError("the converter input contains NaN or infinite samples")
         return np.where(level > 0.0, level, 1.0)

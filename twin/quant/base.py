@@ -143,7 +143,7 @@ def from_rails(rails: Rails, codes: np.ndarray, values: np.ndarray, clips: np.nd
     else:
         codes = codes.reshape(shape)
         values = values.reshape(shape)
-    rate = clips / rails.u.shape[1]
+    rate = clips / max(rails.u.shape[1], 1)  # an empty signal clips nothing
     return Quantized(codes, values, rate.reshape(rails.group_shape) if rails.group_shape
                      else np.asarray(rate[0]))
 

@@ -2,7 +2,7 @@
 
 NOTE: written as explicit loops for numba so that scaling, rounding, clipping, the integer code
 and its reconstruction happen in one pass over memory. The same steps as separate numpy ufuncs
-make six passes and run at about 0.4x the speed of a plain copy; this runs at about 0.75x
+make six passes and run at about 0.15x the speed of a plain copy; this runs at about 0.6x
 (``benchmarks/bench_quantizer.py``). Inputs are ``(groups, length)`` rails: every row shares
 one gain (one antenna and block of samples, I and Q interleaved).
 """
@@ -14,30 +14,26 @@ import numpy as np
 
 
 @numba.njit(cache=True, nogil=True)
-def uniform_rows(u, inv_step, step, code_lo, code_hi, offset, edge_lo, edge_hi,
+def uniform_rows(u, inv_step, step, code_lo, code_hi, rounding, offset,
                  codes, values, clips):  # pragma: no cover - compiled
-    """Uniform quantizer on rows: ``code = clip(floor(u / step + offset'), lo, hi)``.
+    """Uniform quantizer on rows: ``code = clip(floor(u / step + rounding), lo, hi)``.
 
-    ``offset`` is 0.5 for a mid-riser (levels at (c + 1/2) step) and 0 for a mid-tread (levels at
-    c step, rounding to nearest). A rail counts as clipped when ``u / step`` lies outside
-    ``[edge_lo, edge_hi]``, the granular region.
+    A mid-riser has ``rounding = 0`` and ``offset = 1/2`` (levels at (c + 1/2) step); a mid-tread
+    ``rounding = 1/2`` and ``offset = 0`` (levels at c step). A rail is clipped exactly when the
+    clip changes its code, i.e. when it lies outside the granular region.
     """
-    rounding = 0.5 - offset
     for g in range(u.shape[0]):
         inv = inv_step[g]
         s = step[g]
+        row_u, row_codes, row_values = u[g], codes[g], values[g]
         n_clip = 0
-        for i in range(u.shape[1]):
-            y = u[g, i] * inv
-            t = np.floor(y + rounding)
-            if t < code_lo:
-                t = code_lo
-            elif t > code_hi:
-                t = code_hi
-            if y < edge_lo or y > edge_hi:
-                n_clip += 1
-            codes[g, i] = int(t)
-            values[g, i] = (t + offset) * s
+        for i in range(row_u.size):
+            # NOTE: branch-free min/max and a boolean count keep this loop vectorized.
+            t = np.floor(row_u[i] * inv + rounding)
+            tc = min(max(t, code_lo), code_hi)
+            n_clip += tc != t
+            row_codes[i] = tc
+            row_values[i] = (tc + offset) * s
         clips[g] = n_clip
 
 

@@ -129,9 +129,11 @@ class UniformQuantizer:
         codes = np.empty(rails.u.shape, dtype=code_dtype(self.num_bits))
         values = np.empty_like(rails.u)
         clips = np.empty(rails.u.shape[0], dtype=np.int64)
-        edge_lo, edge_hi = (lo, hi + 1) if self.mode == "mid_riser" else (lo - 0.5, hi + 0.5)
+        # NOTE: every scalar in the rails' own precision, or numba promotes a float32 loop to
+        # float64 and loses its vectorization.
+        real = rails.u.dtype.type
         kernels.uniform_rows(rails.u, (1.0 / step_rows).astype(rails.u.dtype), step_rows,
-                             float(lo), float(hi), self._offset, float(edge_lo), float(edge_hi),
+                             real(lo), real(hi), real(0.5 - self._offset), real(self._offset),
                              codes, values, clips)
         return from_rails(rails, codes, values, clips)
 
