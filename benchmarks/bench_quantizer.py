@@ -4,7 +4,7 @@
 repeatedly and interleaved, and the medians are compared, so machine load affects both alike.
 The last line reads ``ratio_vs_copy: <number>`` (target: >= 0.5).
 
-    python benchmarks/bench_quantizer.py [--samples-log2 24] [--repeats 9]
+    python benchmarks/bench_quantizer.py [--samples-log2 24] [--repeats 15]
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def naive_numpy(x: np.ndarray, q: UniformQuantizer):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples-log2", type=int, default=24)
-    parser.add_argument("--repeats", type=int, default=9)
+    parser.add_argument("--repeats", type=int, default=15)
     args = parser.parse_args()
 
     rng = np.random.default_rng(0)
