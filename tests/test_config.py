@@ -16,8 +16,9 @@ def test_noma_uplink_carries_seed_000_table_three():
     assert (c.num_users, c.num_bs_ant, c.num_user_ant) == (10, 8, 4)
     assert (c.noise_dbm, c.bandwidth_hz, c.p_max_dbm, c.cell_radius_m) == (-104, 10e6, 20, 100)
     assert c.noise_w == pytest.approx(3.981e-14, rel=1e-3)  # -104 dBm
-    assert c.power.amplifier_efficiency == 0.27 and c.power.lo_w == 22.5e-3  # Table II
-    assert s.full_duplex is None and s.system_config is c
+    assert (c.power.amplifier_efficiency, c.power.lo_w) == (0.27, 22.5e-3)  # Table II
+    assert s.full_duplex is None
+    assert s.system_config is c
 
 
 def test_full_duplex_carries_seed_004_section_five():

@@ -28,7 +28,8 @@ def _bits_list(text: str) -> list[int]:
             lo, _, hi = part.partition("-")
             out.extend(range(int(lo), int(hi or lo) + 1))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected bits like 1-12 or 1,4,8, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"expected bits like 1-12 or 1,4,8, got {text!r}") from None
     if not out or min(out) < 1 or max(out) > 16:
         raise argparse.ArgumentTypeError(f"bits must lie in 1..16, got {text!r}")
     return sorted(set(out))

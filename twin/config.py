@@ -207,7 +207,8 @@ def _type_name(tp: Any) -> str:
         return "one of " + ", ".join(repr(a) for a in typing.get_args(tp))
     if typing.get_origin(tp) is tuple:
         item = typing.get_args(tp)[0]
-        return "a list of " + {int: "integers", float: "numbers", str: "strings"}.get(item, "values")
+        plural = {int: "integers", float: "numbers", str: "strings"}.get(item, "values")
+        return f"a list of {plural}"
     if dataclasses.is_dataclass(tp):
         return "a table"
     return {bool: "true or false", int: "an integer", float: "a number", str: "a string"}.get(

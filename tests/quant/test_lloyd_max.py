@@ -9,7 +9,7 @@ from hypothesis.extra.numpy import arrays
 from twin.quant import LloydMaxQuantizer
 from twin.quant.aqnm import BETA_TABLE_I
 from twin.quant.gaussian import cell_probability, normal_pdf
-from twin.quant.lloyd_max import design_lloyd_max, load_table, lloyd_max_table, save_table
+from twin.quant.lloyd_max import design_lloyd_max, lloyd_max_table, load_table, save_table
 
 
 @pytest.mark.parametrize(("num_bits", "beta"), sorted(BETA_TABLE_I.items()))
@@ -58,7 +58,8 @@ def test_codes_in_range_monotone_and_odd(num_bits, x):
     n = 2 ** (num_bits - 1)
     xs = np.sort(x)[None]
     out = q.quantize(xs)
-    assert out.codes.min() >= -n and out.codes.max() <= n - 1
+    assert out.codes.min() >= -n
+    assert out.codes.max() <= n - 1
     assert np.all(np.diff(out.codes[0].astype(int)) >= 0)
     off = xs[:, ~np.isin(np.abs(xs[0]), np.abs(q.thresholds))]
     off = off[:, off[0] != 0.0]

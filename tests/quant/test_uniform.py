@@ -20,7 +20,8 @@ def test_codes_stay_within_the_word(num_bits, mode, x, full_scale):
     out = q.quantize(x[None, :])
     lo, hi = q.code_range
     assert out.codes.dtype == (np.int8 if num_bits <= 8 else np.int16)
-    assert out.codes.min() >= lo and out.codes.max() <= hi
+    assert out.codes.min() >= lo
+    assert out.codes.max() <= hi
 
 
 @given(bits, modes, st.floats(1e-3, 1e3), st.data())

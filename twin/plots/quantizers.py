@@ -8,11 +8,11 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
-from twin.quant.aqnm import aqnm_beta  # noqa: E402
-from twin.quant.compare import QuantizerCheck  # noqa: E402
+from twin.quant.aqnm import aqnm_beta
+from twin.quant.compare import QuantizerCheck
 
 _STYLE = {"lloyd_max": ("tab:blue", "o", "Lloyd-Max, bit-true"),
           "uniform": ("tab:orange", "s", "uniform MSE-optimal, bit-true")}

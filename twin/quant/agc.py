@@ -61,7 +61,8 @@ class AutomaticGainControl:
             isinstance(self.block_samples, bool) or not isinstance(self.block_samples, int)
             or self.block_samples < 1
         ):
-            raise ValueError(f"block_samples must be a positive integer, got {self.block_samples!r}")
+            raise ValueError(
+                f"block_samples must be a positive integer, got {self.block_samples!r}")
 
     def target_rms(self, quantizer: Quantizer) -> float:
         """Per-rail RMS the quantizer input is scaled to in ``"rms"`` mode."""

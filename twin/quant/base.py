@@ -168,7 +168,8 @@ def rails_of_codes(codes: np.ndarray, scale: float | np.ndarray, is_complex: boo
     return split, np.broadcast_to(s, (*rails.shape[:-1], blocks))[..., None]
 
 
-def values_from_rails(rails: np.ndarray, codes_shape: tuple[int, ...], is_complex: bool) -> np.ndarray:
+def values_from_rails(rails: np.ndarray, codes_shape: tuple[int, ...],
+                      is_complex: bool) -> np.ndarray:
     """Inverse of :func:`rails_of_codes` for decoded values: complex128 or float64 samples."""
     if is_complex:
         flat = np.ascontiguousarray(rails).reshape((*codes_shape[:-2], -1))

@@ -123,7 +123,8 @@ def summarize(rows: Iterable[QuantizerCheck]) -> list[str]:
     low = [r for r in lm if r.bits <= 5]
     if low:
         worst = max(low, key=lambda r: abs(r.beta_rel_error))
-        lines.append(f"Lloyd-Max vs Table I (b <= 5): largest gap {100 * worst.beta_rel_error:+.2f} % "
+        lines.append(f"Lloyd-Max vs Table I (b <= 5): largest gap "
+                     f"{100 * worst.beta_rel_error:+.2f} % "
                      f"at {worst.bits} bits; |alpha - (1 - beta)| <= "
                      f"{max(abs(r.alpha_measured - 1 + r.beta_measured) for r in low):.1e}")
     high = [r for r in lm if r.bits >= 6]

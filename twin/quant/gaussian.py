@@ -65,7 +65,8 @@ def gaussian_mse(thresholds: np.ndarray, levels: np.ndarray) -> float:
     a, b = _edges(thresholds)
     y = np.asarray(levels, dtype=float)
     p = cell_probability(a, b)
-    per_cell = p * (1.0 + y * y) - (_x_pdf(b) - _x_pdf(a)) + 2.0 * y * (normal_pdf(b) - normal_pdf(a))
+    per_cell = (p * (1.0 + y * y) - (_x_pdf(b) - _x_pdf(a))
+                + 2.0 * y * (normal_pdf(b) - normal_pdf(a)))
     return float(np.sum(per_cell))
 
 

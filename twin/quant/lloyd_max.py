@@ -18,10 +18,11 @@ to be a fixed point of the plain Lloyd map, and the residual is stored with the 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -161,7 +162,7 @@ def load_table(num_bits: int, directory: Path) -> LloydMaxTable | None:
                              float(z["residual"]))
 
 
-@lru_cache(maxsize=None)
+@cache
 def lloyd_max_table(num_bits: int, *, rebuild: bool = False) -> LloydMaxTable:
     """The ``num_bits`` Lloyd-Max table, from the cache under ``data/`` or designed and cached."""
     check_bits(num_bits)
@@ -169,10 +170,9 @@ def lloyd_max_table(num_bits: int, *, rebuild: bool = False) -> LloydMaxTable:
     table = None if rebuild else load_table(num_bits, directory)
     if table is None:
         table = design_lloyd_max(num_bits)
-        try:
+        # A read-only install still works; it designs the table again next time.
+        with contextlib.suppress(OSError):
             save_table(table, directory)
-        except OSError:
-            pass  # a read-only install still works; it designs the table again next time
     return table
 
 

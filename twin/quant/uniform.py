@@ -16,7 +16,7 @@ MSE for a unit-variance Gaussian rail (Max 1960), computed here, not copied.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Literal
 
 import numpy as np
@@ -49,7 +49,7 @@ def uniform_table(num_bits: int, full_scale: float, mode: UniformMode = "mid_ris
     return (c[:-1] + 0.5) * step, c * step
 
 
-@lru_cache(maxsize=None)
+@cache
 def optimal_full_scale(num_bits: int, mode: UniformMode = "mid_riser") -> float:
     """Full scale ``A`` minimizing the MSE of a uniform quantizer on a unit-variance Gaussian.
 
