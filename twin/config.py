@@ -53,6 +53,51 @@ class RunConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceConfig:
+    """The transmitted symbols."""
+
+    kind: Literal["gaussian", "qam"] = spec("gaussian", doc="unit-power CN(0,1) or M-QAM")
+    qam_order: int = spec(16, ge=4, doc="M of M-QAM: a square power of 4")
+
+
+@dataclass(frozen=True, slots=True)
+class MobilityConfig:
+    """How users move (each system keeps users inside its own region)."""
+
+    model: Literal["static", "constant_velocity", "random_waypoint"] = spec(
+        "static", doc="static; constant velocity reflected at the region edge; random waypoint")
+    speed_mps: float | tuple[float, ...] = spec(0.0, ge=0.0,
+                                                doc="one speed, or one per user")
+    pause_s: float = spec(0.0, ge=0.0, doc="random waypoint: pause at each waypoint")
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelConfig:
+    """Small-scale fading over time, and how fresh the controller's CSI is."""
+
+    fading: Literal["jakes", "iid", "static"] = spec(
+        "jakes", doc="jakes: Gauss-Markov, rho = J0(2 pi f_D slot_s); iid: new draw per slot; "
+                     "static: one draw per run")
+    csi_delay_slots: int = spec(0, ge=0, doc="the controller acts on CSI this many slots old")
+
+
+@dataclass(frozen=True, slots=True)
+class ControllerConfig:
+    """Which controller acts every slot."""
+
+    kind: Literal["random", "mrt", "lmmse"] = spec(
+        "lmmse", doc="random (RPaD), mrt (MRT/MRC, full power), lmmse (quantization-aware)")
+
+
+@dataclass(frozen=True, slots=True)
+class TraceConfig:
+    """What the HDF5 trace keeps."""
+
+    waveform_every: int = spec(10, ge=0, doc="record waveforms every n-th slot; 0: never")
+    flush_every: int = spec(16, ge=1, doc="slots buffered between flushes")
+
+
+@dataclass(frozen=True, slots=True)
 class AGCConfig:
     """Automatic gain control in front of a converter (see :mod:`twin.quant.agc`)."""
 
@@ -138,6 +183,9 @@ class FullDuplexConfig:
     ul_distance_m: float = spec(15.0, gt=0.0, doc="AP to the UL group centre")
     group_radius_m: float = spec(4.0, gt=0.0, doc="users lie within this radius of the centre")
     cci_distance_m: float = spec(30.0, ge=0.0, doc="between the DL and UL group centres")
+    angular_spread_deg: float = spec(10.0, gt=0.0, le=180.0,
+                                     doc="one-ring model: half-width of the angular spread")
+    antenna_spacing_wavelengths: float = spec(0.5, gt=0.0, doc="uniform linear arrays")
 
     @property
     def noise_w(self) -> float:
@@ -157,6 +205,11 @@ class Scenario:
     run: RunConfig = field(default_factory=RunConfig)
     dac: ConverterConfig = field(default_factory=ConverterConfig)
     adc: ConverterConfig = field(default_factory=ConverterConfig)
+    source: SourceConfig = field(default_factory=SourceConfig)
+    mobility: MobilityConfig = field(default_factory=MobilityConfig)
+    channel: ChannelConfig = field(default_factory=ChannelConfig)
+    controller: ControllerConfig = field(default_factory=ControllerConfig)
+    trace: TraceConfig = field(default_factory=TraceConfig)
     noma_uplink: NomaUplinkConfig | None = None
     full_duplex: FullDuplexConfig | None = None
 
