@@ -79,6 +79,28 @@ def build_parser() -> argparse.ArgumentParser:
                    help="redesign the Lloyd-Max tables instead of reading data/lloyd_max/")
     q.set_defaults(func=cmd_quantizers)
 
+    r = sub.add_parser("run", help="simulate a scenario and write its trace",
+                       description="Run a scenario slot by slot; write runs/<name>/trace.h5 "
+                                   "and print the summary.")
+    r.add_argument("scenario", nargs="?", type=Path, metavar="SCENARIO",
+                   help="scenario TOML (default: an embedded scenario that runs in seconds)")
+    r.add_argument("--slots", type=_positive_int, help="number of slots (overrides [run])")
+    r.add_argument("--seed", type=_non_negative_int, help="seed (overrides [run])")
+    r.add_argument("--out", type=Path, help="trace path (default runs/<name>/trace.h5)")
+    r.add_argument("--force", action="store_true", help="overwrite an existing --out file")
+    r.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("replay", help="summary and plots of a recorded trace",
+                       description="Summarize a trace, draw its plots; --reprocess re-decodes "
+                                   "the recorded ADC codes through the digital back end.")
+    p.add_argument("trace", type=Path, metavar="TRACE")
+    p.add_argument("--plots", type=Path, help="folder for the figures (default: beside TRACE)")
+    p.add_argument("--reprocess", action="store_true",
+                   help="re-run detector and SIC on the recorded ADC codes alone")
+    p.add_argument("--combiner", default="recorded", choices=("recorded", "mrc", "mmse"),
+                   help="back end for --reprocess (default: the recorded detector)")
+    p.set_defaults(func=cmd_replay)
+
     v = sub.add_parser("validate", help="check scenario files and print what they set")
     v.add_argument("scenarios", nargs="+", type=Path, metavar="SCENARIO")
     v.set_defaults(func=cmd_validate)
@@ -125,6 +147,106 @@ def format_quantizer_table(rows) -> str:
             f"{r.beta_aqnm:>12.5g}{100 * r.beta_rel_error:>9.2f}%{r.beta_exact:>12.5g}"
             f"{r.alpha_measured:>13.6f}{1 - r.beta_measured:>14.6f}{100 * r.clip_rate:>9.3f}")
     return "\n".join(lines)
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
+    return value
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from twin.config import parse_scenario
+    from twin.default_scenario import DEFAULT_SCENARIO_TOML
+    from twin.engine import run, with_overrides
+
+    if args.scenario is None:
+        text, source = DEFAULT_SCENARIO_TOML, "<embedded default>"
+    else:
+        try:
+            text, source = args.scenario.read_text(encoding="utf-8"), str(args.scenario)
+        except OSError as exc:
+            raise TwinConfigError(str(args.scenario), "", f"cannot read the file "
+                                  f"({exc.strerror})") from None
+    scenario = with_overrides(parse_scenario(text, source), num_slots=args.slots, seed=args.seed)
+    out = args.out or Path("runs") / scenario.name / "trace.h5"
+    if out.exists() and args.out is not None and not args.force:
+        raise ValueError(f"{out} exists; pass --force to overwrite it")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tqdm(total=scenario.run.num_slots, desc=scenario.name, unit="slot", disable=None,
+              file=sys.stderr) as bar:
+        run(scenario, text, out, overwrite=True, on_slot=lambda slot: bar.update())
+    print(_summary_text(out))
+    print(f"\ntrace: {out}\nreplay: twin replay {out}")
+    return 0
+
+
+def _summary_text(trace: Path) -> str:
+    from twin.replay.summary import format_summary, summarize_slots
+    from twin.trace.reader import TraceReader
+
+    with TraceReader(trace) as reader:
+        return format_summary(summarize_slots(reader.slots(), reader.attrs))
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from twin.plots.replay import plot_replay
+    from twin.replay.reprocess import reprocess
+    from twin.replay.summary import format_summary, summarize_slots
+    from twin.trace.reader import TraceReader
+
+    with TraceReader(args.trace) as reader:
+        slots, attrs = reader.slots(), reader.attrs
+        if not reader.complete:
+            print(f"note: {args.trace} is incomplete (the run stopped early); "
+                  f"showing its {reader.num_slots} recorded slots", file=sys.stderr)
+        print(format_summary(summarize_slots(slots, attrs)))
+        constellation = _constellation(reader)
+        if args.reprocess:
+            rep = reprocess(reader, args.combiner)
+            gap = rep.rate_reprocessed - rep.rate_recorded
+            print(f"\nreprocessed {rep.slots.size} recorded slots from ADC codes "
+                  f"(combiner: {args.combiner})")
+            print(f"{'user':>6}{'measured in run':>18}{'from codes':>14}{'max |diff|':>12}")
+            for j, u in enumerate(rep.user_index):
+                print(f"{u:>6}{rep.rate_recorded[:, j].mean():>18.4f}"
+                      f"{rep.rate_reprocessed[:, j].mean():>14.4f}"
+                      f"{np.max(np.abs(gap[:, j])):>12.2e}")
+    out_dir = args.plots or args.trace.parent
+    for path in plot_replay(slots, attrs, out_dir, constellation=constellation):
+        print(f"plot: {path}")
+    return 0
+
+
+def _constellation(reader):
+    import numpy as np
+
+    """Detector outputs of the first recorded slot, rebuilt from its ADC codes (or None)."""
+    from twin.chain.combiner import detect
+    from twin.config import parse_scenario
+    from twin.engine import build_system
+
+    wf = reader.waveforms()
+    if "adc_codes" not in wf or len(wf.get("slot", [])) == 0:
+        return None
+    scenario = parse_scenario(reader.scenario_toml, "trace scenario")
+    system = build_system(scenario)
+    y_q = system.adc.decode(wf["adc_codes"][0], wf["adc_scale"][0])
+    if scenario.system == "noma_uplink":
+        z = detect(wf["detector"][0], y_q)
+        gain = np.sum(z * wf["symbols"][0].conj(), axis=1) / np.sum(
+            np.abs(wf["symbols"][0]) ** 2, axis=1)
+    else:
+        z = detect(wf["combiner"][0].conj().T, y_q)
+        gain = np.sum(z * wf["symbols_ul"][0].conj(), axis=1) / np.sum(
+            np.abs(wf["symbols_ul"][0]) ** 2, axis=1)
+    return (z / gain[:, None]).reshape(-1)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

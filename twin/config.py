@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from twin.quant.base import MAX_BITS
-from twin.units import dbm_to_w
+from twin.units import db_to_lin, dbm_to_w
 
 
 class TwinConfigError(ValueError):
@@ -161,6 +161,25 @@ class NomaUplinkConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class FullDuplexPowerConfig:
+    """Seed 004 eqs. (67)-(72). The paper cites its refs. [21, 44, 48] for the circuit values
+    without printing them; these defaults are the values seed 000 Table II uses (same sources)
+    plus common values for the LNA, AGC and baseband: an assumption, stated in the README."""
+
+    pa_efficiency: float = spec(0.27, gt=0.0, le=1.0, doc="kappa_PA (AP and users)")
+    dac_sampling_hz: float = spec(500e6, gt=0.0, doc="f_s, eq. (68)")
+    adc_sampling_hz: float = spec(500e6, gt=0.0, doc="f_r, eq. (69)")
+    adc_energy_j: float = spec(494e-15, gt=0.0, doc="c_e, eq. (69): 494 fJ per step")
+    lo_w: float = spec(22.5e-3, ge=0.0)
+    lowpass_w: float = spec(14e-3, ge=0.0)
+    mixer_w: float = spec(0.3e-3, ge=0.0)
+    hybrid_w: float = spec(3e-3, ge=0.0)
+    lna_w: float = spec(5.4e-3, ge=0.0)
+    agc_w: float = spec(2e-3, ge=0.0)
+    baseband_w: float = spec(200e-3, ge=0.0)
+
+
+@dataclass(frozen=True, slots=True)
 class FullDuplexConfig:
     """Full-duplex MU-MIMO AP with coarse converters (seed 004 Sec. II, Sec. V-A)."""
 
@@ -186,6 +205,18 @@ class FullDuplexConfig:
     angular_spread_deg: float = spec(10.0, gt=0.0, le=180.0,
                                      doc="one-ring model: half-width of the angular spread")
     antenna_spacing_wavelengths: float = spec(0.5, gt=0.0, doc="uniform linear arrays")
+    power: FullDuplexPowerConfig = field(default_factory=FullDuplexPowerConfig)
+
+    @property
+    def kappa_a_lin(self) -> float:
+        return float(db_to_lin(self.kappa_a_db))
+
+    @property
+    def kappa_d_lin(self) -> float:
+        """Digital SIC residual; by default ``P_D kappa_a kappa_d = noise floor`` (Sec. V-A)."""
+        if self.kappa_d_db is not None:
+            return float(db_to_lin(self.kappa_d_db))
+        return self.noise_w / (float(dbm_to_w(self.p_dl_dbm)) * self.kappa_a_lin)
 
     @property
     def noise_w(self) -> float:

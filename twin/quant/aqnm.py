@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from twin.quant.base import MAX_BITS, check_signal
+from twin.rng import complex_normal
 
 # Seed 000 Table I / seed 004 ref. [36]: beta for 1..5 bits. These define the model being
 # checked; the twin's own Lloyd-Max design reproduces them (``twin quantizers``).
@@ -106,6 +107,5 @@ def aqnm_quantize(x: np.ndarray, num_bits: ArrayLike, rng: np.random.Generator,
     beta = aqnm_beta(num_bits)[..., None]
     alpha = 1.0 - beta
     power = np.mean(np.abs(x) ** 2, axis=-1) if power_w is None else np.asarray(power_w)
-    sigma = np.sqrt(alpha * beta * power[..., None] / 2.0)
-    noise = sigma * (rng.standard_normal(x.shape) + 1j * rng.standard_normal(x.shape))
+    noise = np.sqrt(alpha * beta * power[..., None]) * complex_normal(rng, x.shape)
     return (alpha * x + noise).astype(x.dtype)

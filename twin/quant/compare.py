@@ -20,6 +20,7 @@ import numpy as np
 
 from twin.quant import AutomaticGainControl, Converter, aqnm_alpha, aqnm_beta, make_quantizer
 from twin.quant.gaussian import gaussian_bussgang_gain, gaussian_mse
+from twin.rng import complex_normal
 
 KINDS: tuple[str, ...] = ("uniform", "lloyd_max")
 
@@ -70,7 +71,7 @@ def measure(x: np.ndarray, y: np.ndarray) -> dict[str, float]:
 
 def complex_gaussian(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
     """Unit-power circularly-symmetric complex Gaussian samples, complex128."""
-    return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)) / np.sqrt(2.0)
+    return complex_normal(rng, shape)
 
 
 def check_quantizer(kind: str, bits: int, x: np.ndarray, agc: AutomaticGainControl,

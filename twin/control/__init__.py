@@ -1,0 +1,1 @@
+"""Controllers: observe the slot, return the action (precoders, detector or combiner)."""

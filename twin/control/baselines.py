@@ -1,0 +1,117 @@
+"""Controllers that are formulas, not learners: random (RPaD), MRT/MRC at full power, and a
+quantization-aware linear MMSE detector/combiner.
+
+Each acts on the CSI in its observation. NOMA precoders are scaled so that the transmit power
+of eq. (5), ``sum_n alpha_n |P_kn|^2``, equals the chosen power; detector rows have unit norm
+(seed 000 (19b)-(19c)). The full-duplex precoder has ``||W||_F = 1`` (its symbols carry P_D).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from twin.config import Scenario
+from twin.control.base import FullDuplexAction, NomaAction, Observation
+from twin.quant.aqnm import aqnm_alpha
+from twin.rng import complex_normal
+from twin.units import dbm_to_w
+
+
+def _unit_rows(v: np.ndarray) -> np.ndarray:
+    norm = np.linalg.norm(v, axis=-1, keepdims=True)
+    return v / np.where(norm > 0, norm, 1.0)
+
+
+def _scale_power(directions: np.ndarray, alpha_t: np.ndarray, power_w: np.ndarray) -> np.ndarray:
+    """Precoders along ``directions`` [K, N] with eq. (5) power ``power_w`` [K]."""
+    per = np.sum(alpha_t * np.abs(directions) ** 2, axis=-1)
+    return directions * np.sqrt(power_w / per)[:, None]
+
+
+def _dominant_right_vectors(h: np.ndarray) -> np.ndarray:
+    """[K, M, N] -> [K, N]: the input direction maximizing ||H_k p||."""
+    _, _, vh = np.linalg.svd(h)
+    return vh[:, 0, :].conj()
+
+
+@dataclass(frozen=True, slots=True)
+class NomaBaseline:
+    """``kind``: "random" (RPaD), "mrt" (max-ratio precoder + MRC), "lmmse" (max-ratio
+    precoder + quantization-aware LMMSE detector)."""
+
+    scenario: Scenario
+    kind: str
+    rng: np.random.Generator
+
+    def act(self, obs: Observation) -> NomaAction:
+        c = self.scenario.noma_uplink
+        h = obs.snapshot.H                                               # [K, M, N]
+        alpha_t = aqnm_alpha(np.broadcast_to(_bits(self.scenario.dac.bits, h.shape[2]),
+                                             (h.shape[0], h.shape[2])))
+        alpha_r = aqnm_alpha(_bits(self.scenario.adc.bits, h.shape[1]))
+        if self.kind == "random":
+            dirs = complex_normal(self.rng, (h.shape[0], h.shape[2]))
+            power = self.rng.uniform(dbm_to_w(c.p_min_dbm), c.p_max_w, size=h.shape[0])
+            return NomaAction(_scale_power(dirs, alpha_t, power),
+                              _unit_rows(complex_normal(self.rng, (h.shape[0], h.shape[1]))))
+        p = _scale_power(_dominant_right_vectors(h), alpha_t, np.full(h.shape[0], c.p_max_w))
+        g = alpha_r * np.einsum("kmn,kn->km", h, alpha_t * p)           # Theta_B H_k Theta_k P_k
+        if self.kind == "mrt":
+            return NomaAction(p, _unit_rows(g.conj()))
+        # Covariance of y^q under the AQNM: the detector that maximizes each SINR without SIC.
+        r = _quantized_covariance(h, p, alpha_t, alpha_r, c.noise_w)
+        w = np.linalg.solve(r, g.T).T.conj()                             # rows g_k^H R^-1
+        return NomaAction(p, _unit_rows(w))
+
+
+def _quantized_covariance(h, p, alpha_t, alpha_r, noise_w):
+    """E[y^q y^qH] under the AQNM (seed 000 eqs. (2)-(9))."""
+    q_t = alpha_t * (1 - alpha_t) * np.abs(p) ** 2
+    a = np.einsum("kmn,kn->km", h, alpha_t * p)
+    ryy = a.T @ a.conj() + np.einsum("kmn,kn,kln->ml", h, q_t, h.conj()) + noise_w * np.eye(
+        h.shape[1])
+    return (alpha_r[:, None] * ryy * alpha_r[None, :]
+            + np.diag(alpha_r * (1 - alpha_r) * np.real(np.diag(ryy))))
+
+
+def _bits(bits: int | tuple[int, ...], n: int) -> np.ndarray:
+    return np.full(n, bits) if isinstance(bits, int) else np.asarray(bits)
+
+
+@dataclass(frozen=True, slots=True)
+class FullDuplexBaseline:
+    """``kind``: "random", "mrt" (MRT precoder + MRC combiner), "lmmse" (regularized ZF
+    precoder + quantization-aware LMMSE combiner that sees the residual SI)."""
+
+    scenario: Scenario
+    kind: str
+    rng: np.random.Generator
+
+    def act(self, obs: Observation) -> FullDuplexAction:
+        c = self.scenario.full_duplex
+        snap = obs.snapshot
+        h_d, h_u = snap.H_D, snap.H_U                                    # [N_t, K_D], [N_r, K_U]
+        if self.kind == "random":
+            w = complex_normal(self.rng, h_d.shape)
+            return FullDuplexAction(w / np.linalg.norm(w), complex_normal(self.rng, h_u.shape))
+        if self.kind == "mrt":
+            w = h_d / np.linalg.norm(h_d)
+            return FullDuplexAction(w, h_u / np.linalg.norm(h_u, axis=0, keepdims=True))
+        p_d = float(dbm_to_w(c.p_dl_dbm))
+        reg = h_d.shape[1] * c.noise_w / p_d
+        w = h_d @ np.linalg.inv(h_d.conj().T @ h_d + reg * np.eye(h_d.shape[1]))
+        w = w / np.linalg.norm(w)
+        from twin.systems.full_duplex_aqnm import ul_covariance
+        alpha_adc = aqnm_alpha(_bits(self.scenario.adc.bits, h_u.shape[0]))
+        alpha_dac = aqnm_alpha(_bits(self.scenario.dac.bits, h_d.shape[0]))
+        r = ul_covariance(snap, w, alpha_dac, alpha_adc, c)
+        f = np.linalg.solve(r, alpha_adc[:, None] * h_u)
+        return FullDuplexAction(w, f / np.linalg.norm(f, axis=0, keepdims=True))
+
+
+def make_controller(scenario: Scenario, rng: np.random.Generator):
+    """The configured baseline controller for the scenario's system."""
+    cls = NomaBaseline if scenario.system == "noma_uplink" else FullDuplexBaseline
+    return cls(scenario, scenario.controller.kind, rng)
