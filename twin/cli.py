@@ -238,12 +238,13 @@ def _constellation(reader):
     scenario = parse_scenario(reader.scenario_toml, "trace scenario")
     system = build_system(scenario)
     y_q = system.adc.decode(wf["adc_codes"][0], wf["adc_scale"][0])
+    row = int(np.searchsorted(reader.slots("slot"), wf["slot"][0]))
     if scenario.system == "noma_uplink":
-        z = detect(wf["detector"][0], y_q)
+        z = detect(reader.slots("detector")[row], y_q)
         gain = np.sum(z * wf["symbols"][0].conj(), axis=1) / np.sum(
             np.abs(wf["symbols"][0]) ** 2, axis=1)
     else:
-        z = detect(wf["combiner"][0].conj().T, y_q)
+        z = detect(reader.slots("combiner")[row].conj().T, y_q)
         gain = np.sum(z * wf["symbols_ul"][0].conj(), axis=1) / np.sum(
             np.abs(wf["symbols_ul"][0]) ** 2, axis=1)
     return (z / gain[:, None]).reshape(-1)

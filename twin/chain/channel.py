@@ -10,7 +10,9 @@ def uplink_mimo(h: np.ndarray, x: np.ndarray) -> np.ndarray:
 
     h : [K, M, N_k] complex; x : [K, N_k, T] complex -> [M, T] complex
     """
-    return np.einsum("kmn,knt->mt", h, x, optimize=True)
+    # One GEMM: [M, K N] @ [K N, T].
+    k, m, n = h.shape
+    return h.transpose(1, 0, 2).reshape(m, k * n) @ x.reshape(k * n, -1)
 
 
 def apply_matrix(h: np.ndarray, x: np.ndarray) -> np.ndarray:

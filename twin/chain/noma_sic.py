@@ -24,6 +24,12 @@ def successive_cancellation(y_hat: np.ndarray, cross: np.ndarray, s: np.ndarray,
     -------
     [K, T] complex, the signal each user is decoded from.
     """
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    if decide is None:
+        # Error-free decoding: user k's detector output minus every user decoded before it.
+        before = rank[None, :] < rank[:, None]
+        return y_hat - np.where(before, cross, 0.0) @ s
     z = np.empty_like(y_hat)
     decided = np.zeros_like(s)
     done: list[int] = []

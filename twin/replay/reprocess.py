@@ -63,8 +63,9 @@ def reprocess(reader, combiner: str = "recorded") -> Reprocessed:
         raise ValueError("the trace holds no ADC codes: it was recorded with the AQNM twin or "
                          "with [trace] waveform_every = 0")
     slots = np.asarray(wf["slot"])
-    measured = reader.slots("rate_measured_bps_hz")
-    slot_rows = np.searchsorted(reader.slots("slot"), slots)
+    rows = np.searchsorted(reader.slots("slot"), slots)
+    per_slot = {name: reader.slots(name)[rows] for name in reader.slot_fields
+                if name in ("detector", "decoding_order", "combiner", "rate_measured_bps_hz")}
     links = list(reader.attrs["user_links"])
     users = np.array([i for i, link in enumerate(links) if link == "ul"])
     out = []
@@ -73,14 +74,14 @@ def reprocess(reader, combiner: str = "recorded") -> Reprocessed:
         if scenario.system == "noma_uplink":
             s = wf["symbols"][i]
             if combiner == "recorded":
-                sinr = system.back_end(y_q, s, wf["detector"][i], wf["cross"][i],
-                                       wf["decoding_order"][i])
+                sinr = system.back_end(y_q, s, per_slot["detector"][i], wf["cross"][i],
+                                       per_slot["decoding_order"][i])
             else:
                 w = estimate_detector(y_q, s, combiner)
                 sinr = system.back_end(y_q, s, w, None, None, sic=False)
         else:
             x_dq = system.dac.decode(wf["dac_codes"][i], wf["dac_scale"][i])
-            f = wf["combiner"][i]
+            f = per_slot["combiner"][i]
             if combiner != "recorded":
                 # Estimate on what the combiner sees: the ADC output after digital SIC.
                 r = digital_sic(y_q, x_dq, wf["g_si"][i], aqnm_alpha(system.adc.bits),
@@ -88,4 +89,4 @@ def reprocess(reader, combiner: str = "recorded") -> Reprocessed:
                 f = estimate_detector(r, wf["symbols_ul"][i], combiner).conj().T
             sinr = system.uplink_back_end(y_q, x_dq, wf["g_si"][i], f, wf["symbols_ul"][i])
         out.append(rate_bps_hz(sinr))
-    return Reprocessed(slots, measured[slot_rows][:, users], np.array(out), users)
+    return Reprocessed(slots, per_slot["rate_measured_bps_hz"][:, users], np.array(out), users)

@@ -103,8 +103,7 @@ class FullDuplexSystem:
             "precoder": action.precoder.astype(np.complex128),
             "combiner": action.combiner.astype(np.complex128),
         }
-        waveforms = {"symbols_dl": s_d, "symbols_ul": s_u, "g_si": snap.G_SI,
-                     "combiner": action.combiner.astype(np.complex128)}
+        waveforms = {"symbols_dl": s_d, "symbols_ul": s_u, "g_si": snap.G_SI}
         if dac.codes is not None:
             waveforms |= {"dac_codes": dac.codes, "dac_scale": dac.scale}
         if adc.codes is not None:

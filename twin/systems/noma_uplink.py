@@ -122,8 +122,9 @@ class NomaUplinkSystem:
             "precoders": action.precoders.astype(np.complex128),
             "detector": action.detector.astype(np.complex128),
         }
-        waveforms = {"symbols": s, "detector": action.detector.astype(np.complex128),
-                     "cross": pred.cross, "decoding_order": pred.order.astype(np.int64)}
+        # The detector and decoding order are per-slot datasets; the SIC model `cross` is kept
+        # with the waveforms, as the back end needs it to re-decode them.
+        waveforms = {"symbols": s, "cross": pred.cross}
         if dac.codes is not None:
             waveforms |= {"dac_codes": dac.codes, "dac_scale": dac.scale}
         if adc.codes is not None:
