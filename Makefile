@@ -18,13 +18,15 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: install
-	$(VENV)/bin/twin quantizers
+	$(VENV)/bin/twin run
+	$(VENV)/bin/twin replay runs/default/trace.h5 --reprocess
 
 test: install
 	$(PY) -m pytest
 
 bench: install
 	$(PY) benchmarks/bench_quantizer.py
+	$(PY) benchmarks/bench_engine.py
 
 # Recompute the cached Lloyd-Max tables under data/lloyd_max/ from scratch.
 data: install

@@ -149,6 +149,9 @@ class NomaUplinkConfig:
     pathloss_intercept_db: float = spec(103.8, doc="eq. (43): PL = a + b log10(d_km)")
     pathloss_slope_db: float = spec(20.9, doc="eq. (43)")
     carrier_hz: float = spec(3.5e9, gt=0.0, doc="for Doppler only; seed 000 gives none")
+    access: Literal["noma", "qwoma", "qoma"] = spec(
+        "noma", doc="noma: SIC in the order of eq. (11); qwoma: all other users as noise; "
+                    "qoma: FDMA, the band split into K interleaved subcarrier sets")
     power: NomaPowerConfig = field(default_factory=NomaPowerConfig)
 
     @property

@@ -21,7 +21,7 @@ from threadpoolctl import threadpool_limits
 
 from twin import __version__
 from twin.config import Scenario
-from twin.control.base import Observation
+from twin.control.base import Controller, Observation
 from twin.control.baselines import make_controller
 from twin.rng import stream
 from twin.systems.fields import unit_of
@@ -93,14 +93,17 @@ def trace_attrs(scenario: Scenario, scenario_toml: str, system) -> dict[str, Any
 
 
 def run(scenario: Scenario, scenario_toml: str, out_path: Path, *, overwrite: bool = False,
-        on_slot: Callable[[int], None] | None = None) -> Path:
+        on_slot: Callable[[int], None] | None = None,
+        controller: Controller | None = None) -> Path:
     """Simulate ``scenario.run.num_slots`` slots and write the trace to ``out_path``.
 
-    Same scenario (text and seed) -> bit-identical trace datasets.
+    Same scenario (text and seed) -> bit-identical trace datasets. ``controller`` replaces the
+    scenario's ``[controller]`` (e.g. a trained agent); it must act deterministically for a seed.
     """
     system = build_system(scenario)
     world = build_world(scenario, stream(scenario.run.seed, "world"))
-    controller = make_controller(scenario, stream(scenario.run.seed, "controller"))
+    if controller is None:
+        controller = make_controller(scenario, stream(scenario.run.seed, "controller"))
     link_rng = stream(scenario.run.seed, "link")
     recorder = Recorder(Path(out_path), trace_attrs(scenario, scenario_toml, system),
                         scenario.trace.waveform_every, scenario.trace.flush_every, overwrite)

@@ -14,7 +14,7 @@ def gaussian_symbols(rng: np.random.Generator, shape: tuple[int, ...]) -> np.nda
 
 def qam_alphabet(order: int) -> np.ndarray:
     """The square ``order``-QAM alphabet normalized to unit average power."""
-    side = int(round(np.sqrt(order)))
+    side = round(float(np.sqrt(order)))
     if side * side != order or side < 2 or side & (side - 1):
         raise ValueError(f"qam_order must be a square power of 4 (4, 16, 64, ...), got {order}")
     pam = np.arange(-side + 1, side, 2, dtype=float)
@@ -31,7 +31,7 @@ def qam_symbols(rng: np.random.Generator, shape: tuple[int, ...], order: int) ->
 def hard_decision(z: np.ndarray, order: int) -> np.ndarray:
     """Nearest ``order``-QAM point to each sample of ``z`` (unit-power alphabet)."""
     alphabet = qam_alphabet(order)
-    side = int(round(np.sqrt(order)))
+    side = round(float(np.sqrt(order)))
     step = np.real(alphabet[side] - alphabet[0])  # spacing of the PAM grid
     lo = np.real(alphabet).min()
     def snap(v: np.ndarray) -> np.ndarray:

@@ -69,6 +69,11 @@ def reprocess(reader, combiner: str = "recorded") -> Reprocessed:
     links = list(reader.attrs["user_links"])
     users = np.array([i for i, link in enumerate(links) if link == "ul"])
     out = []
+    prelog = 1.0
+    if scenario.system == "noma_uplink" and scenario.noma_uplink.access == "qoma":
+        if combiner != "recorded":
+            raise ValueError("--combiner mrc/mmse is for single-carrier traces; this one is FDMA")
+        prelog = 1.0 / scenario.noma_uplink.num_users
     for i in range(slots.size):
         y_q = system.adc.decode(wf["adc_codes"][i], wf["adc_scale"][i])
         if scenario.system == "noma_uplink":
@@ -78,7 +83,7 @@ def reprocess(reader, combiner: str = "recorded") -> Reprocessed:
                                        per_slot["decoding_order"][i])
             else:
                 w = estimate_detector(y_q, s, combiner)
-                sinr = system.back_end(y_q, s, w, None, None, sic=False)
+                sinr = system.back_end(y_q, s, w, None, None, access="qwoma")
         else:
             x_dq = system.dac.decode(wf["dac_codes"][i], wf["dac_scale"][i])
             f = per_slot["combiner"][i]
@@ -88,5 +93,5 @@ def reprocess(reader, combiner: str = "recorded") -> Reprocessed:
                                 scenario.full_duplex.kappa_d_lin)
                 f = estimate_detector(r, wf["symbols_ul"][i], combiner).conj().T
             sinr = system.uplink_back_end(y_q, x_dq, wf["g_si"][i], f, wf["symbols_ul"][i])
-        out.append(rate_bps_hz(sinr))
+        out.append(prelog * rate_bps_hz(sinr))
     return Reprocessed(slots, per_slot["rate_measured_bps_hz"][:, users], np.array(out), users)

@@ -18,6 +18,8 @@ class NomaPrediction:
     ----------
     sinr : [K] float, linear SINR of each user after SIC in ``order`` (eq. (12))
     sinr_no_sic : [K] float, all other users as noise (the QWoMA benchmark)
+    sinr_fdma : [K] float, FDMA with 1/K of the band each (the QOMA benchmark): no inter-user
+        interference, and 1/K of the (white, wideband) thermal and quantization noise in band
     sinr_single_user : [K] float, eq. (11)'s argument (own noise only)
     order : [K] int, decoding order (eq. (11): highest single-user rate first)
     cross : [K, K] complex, ``cross[k, j] = w_k Theta_B H_j Theta_j P_j``
@@ -26,6 +28,7 @@ class NomaPrediction:
 
     sinr: np.ndarray
     sinr_no_sic: np.ndarray
+    sinr_fdma: np.ndarray
     sinr_single_user: np.ndarray
     order: np.ndarray
     cross: np.ndarray
@@ -70,5 +73,6 @@ def predict_noma(h: np.ndarray, precoders: np.ndarray, detector: np.ndarray,
     iu = np.sum(np.where(later, interference, 0.0), axis=1)            # IU_k, eq. (13)
     all_others = interference.sum(axis=1) - desired
     tx_power = np.sum(alpha_t * np.abs(precoders) ** 2, axis=1)        # eq. (5)
-    return NomaPrediction(desired / (iu + nu), desired / (all_others + nu), sinr_su, order,
-                          cross, tx_power)
+    num_users = h.shape[0]
+    return NomaPrediction(desired / (iu + nu), desired / (all_others + nu),
+                          num_users * desired / nu, sinr_su, order, cross, tx_power)

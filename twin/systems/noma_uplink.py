@@ -9,6 +9,7 @@ import numpy as np
 from twin.chain.channel import uplink_mimo
 from twin.chain.combiner import detect
 from twin.chain.convert import ConverterStage
+from twin.chain.fdma import fdma_demodulate, fdma_modulate, subcarriers
 from twin.chain.measure import measured_sinr, rate_bps_hz
 from twin.chain.noise import awgn
 from twin.chain.noma_sic import successive_cancellation
@@ -69,14 +70,20 @@ class NomaUplinkSystem:
         return gaussian_symbols(rng, shape)
 
     def back_end(self, y_q: np.ndarray, s: np.ndarray, detector: np.ndarray, cross: np.ndarray,
-                 order: np.ndarray, sic: bool = True) -> np.ndarray:
+                 order: np.ndarray, access: str | None = None) -> np.ndarray:
         """Digital back end: detector, then NOMA SIC; returns the measured SINRs ``[K]``.
 
         Runs on the ADC output alone (with the known symbols as the measurement reference), so
-        ``twin replay --reprocess`` can run it on recorded codes.
+        ``twin replay --reprocess`` can run it on recorded codes. ``access`` defaults to the
+        scenario's: "noma" (SIC), "qwoma" (no SIC) or "qoma" (FDMA subcarriers).
         """
+        access = access or self.scenario.noma_uplink.access
+        if access == "qoma":
+            bands = fdma_demodulate(y_q, self.num_users)
+            return np.array([measured_sinr(detector[k] @ bands[k], s[k, :bands[k].shape[1]])
+                             for k in range(self.num_users)])
         y_hat = detect(detector, y_q)
-        if not sic:
+        if access == "qwoma":
             return measured_sinr(y_hat, s)
         decide = None
         if self.scenario.source.kind == "qam":
@@ -87,23 +94,33 @@ class NomaUplinkSystem:
         return measured_sinr(z, s)
 
     def run_slot(self, snap: NomaSnapshot, action: NomaAction, rng: np.random.Generator,
-                 *, access: str = "noma") -> SlotResult:
-        """Push one slot through the bit-true chain and compute the AQNM beside it."""
+                 *, access: str | None = None) -> SlotResult:
+        """Push one slot through the bit-true chain and compute the AQNM beside it.
+
+        ``access`` overrides the scenario's multiple-access scheme for this slot.
+        """
         cfg = self.scenario.noma_uplink
+        access = access or cfg.access
         pred = self.predict(snap, action)
         s = self.symbols(rng)                                       # [K, T]
-        x = precode_per_user(action.precoders, s)                   # eq. (1)   [K, N_k, T]
+        u = s
+        if access == "qoma":                                        # user k on its subcarriers
+            u = fdma_modulate([s[k, :n.size] for k, n in enumerate(
+                subcarriers(self.num_users, s.shape[1]))], s.shape[1])
+        x = precode_per_user(action.precoders, u)                   # eq. (1)   [K, N_k, T]
         dac = self.dac(x, rng)                                      # eq. (2)
         y = uplink_mimo(snap.H, dac.values)                         # eq. (6)   [M, T]
         y = y + awgn(rng, y.shape, cfg.noise_w)
         adc = self.adc(y, rng)                                      # eq. (7)
         sinr_meas = self.back_end(adc.values, s, action.detector, pred.cross, pred.order,
-                                  sic=access == "noma")             # eqs. (10)-(12)
-        sinr_model = pred.sinr if access == "noma" else pred.sinr_no_sic
+                                  access)                           # eqs. (10)-(12)
+        sinr_model = {"noma": pred.sinr, "qwoma": pred.sinr_no_sic, "qoma": pred.sinr_fdma}[access]
+        # FDMA gives each user 1/K of the band: the rate carries that prelog.
+        prelog = 1.0 / self.num_users if access == "qoma" else 1.0
         tx_meas = np.mean(np.abs(dac.values) ** 2, axis=-1).sum(axis=-1)   # [K], eq. (5)
         circuit = noma_circuit_power_w(np.broadcast_to(self.dac.bits, action.precoders.shape),
                                        cfg.power).sum()
-        rate_model, rate_meas = rate_bps_hz(sinr_model), rate_bps_hz(sinr_meas)
+        rate_model, rate_meas = prelog * rate_bps_hz(sinr_model), prelog * rate_bps_hz(sinr_meas)
         amp_meas = noma_amplifier_power_w(tx_meas, cfg.power).sum()
         amp_model = noma_amplifier_power_w(pred.tx_power_w, cfg.power).sum()
         metrics = {
