@@ -44,7 +44,8 @@ def test_same_seed_gives_a_bit_identical_trace(tmp_path, scenario):
     for name in wa:
         np.testing.assert_array_equal(wa[name], wb[name], err_msg=name)
     assert attrs_a["complete"]
-    assert attrs_a["scenario_toml"] == text
+    assert attrs_a["scenario_toml"] == attrs_b["scenario_toml"] == text
+    assert attrs_a["seed"] == attrs_b["seed"]
 
 
 def test_another_seed_gives_another_trace(tmp_path):
