@@ -89,17 +89,25 @@ def _set_unit(dataset: h5py.Dataset, unit: str) -> None:
 
 
 def _create_dataset(group: h5py.Group, name: str, spec: FieldSpec, rows_per_flush: int,
-                    fillvalue: int | float | None = None) -> h5py.Dataset:
+                    fillvalue: int | float | None = None, *,
+                    bulk: bool = False) -> h5py.Dataset:
     """Create an empty dataset ``[0, *spec.shape]``, extendible along axis 0, with its unit.
 
     Chunks from :func:`chunk_shape`; gzip level 4 with the byte shuffle filter (integer codes
-    and slowly varying floats compress well). ``track_times=False`` keeps timestamps out, so
-    equal data give byte-identical files.
+    and slowly varying floats compress well). ``bulk`` datasets (waveforms) take lzf for integer
+    codes and no compression for floats: noise-like samples do not compress, and gzip spent
+    6 ms per 240 KiB row to save 17 % (measured), more than the rest of a slot.
+    ``track_times=False`` keeps timestamps out, so equal data give byte-identical files.
     """
+    compression: dict[str, Any] = {"compression": "gzip", "compression_opts": GZIP_LEVEL,
+                                   "shuffle": True}
+    if bulk:
+        compression = ({"compression": "lzf", "shuffle": True} if spec.dtype.kind in "iu"
+                       else {})
     dataset = group.create_dataset(
         name, shape=(0, *spec.shape), maxshape=(None, *spec.shape), dtype=spec.dtype,
-        chunks=chunk_shape(spec, rows_per_flush), compression="gzip", compression_opts=GZIP_LEVEL,
-        shuffle=True, fillvalue=fillvalue, track_times=False)
+        chunks=chunk_shape(spec, rows_per_flush), fillvalue=fillvalue, track_times=False,
+        **compression)
     _set_unit(dataset, spec.unit)
     return dataset
 
@@ -108,10 +116,10 @@ class _Stream:
     """The datasets of one group (``slots/`` or ``waveforms/``) and the rows buffered for them."""
 
     def __init__(self, group: h5py.Group, fields: Mapping[str, FieldSpec],
-                 rows_per_flush: int) -> None:
+                 rows_per_flush: int, *, bulk: bool = False) -> None:
         self.name = group.name.lstrip("/")
         self.fields = dict(fields)
-        self.datasets = {name: _create_dataset(group, name, spec, rows_per_flush)
+        self.datasets = {name: _create_dataset(group, name, spec, rows_per_flush, bulk=bulk)
                          for name, spec in self.fields.items()}
         # Fill value -1: an index row allocated but never written reads as "no slot".
         self.index = _create_dataset(group, SLOT_INDEX, SLOT_INDEX_SPEC, rows_per_flush,
@@ -240,7 +248,7 @@ class TraceWriter:
             self._slots = _Stream(self._file.create_group(SLOTS_GROUP), slot_fields,
                                   rows_per_flush=flush_every)
             self._waveforms = _Stream(self._file.create_group(WAVEFORMS_GROUP), waveform_fields,
-                                      rows_per_flush=1)
+                                      rows_per_flush=1, bulk=True)
             # NOTE: no group, dataset or attribute may be created from here on (SWMR rule).
             self._file.swmr_mode = True
         except BaseException:
