@@ -50,23 +50,21 @@ class ConverterStage:
 
     cfg: ConverterConfig
     bits: np.ndarray  # [antennas]
+    converters: dict[int, Converter]  # one per distinct resolution
 
     @classmethod
     def build(cls, cfg: ConverterConfig, num_antennas: int) -> ConverterStage:
-        return cls(cfg, bits_per_antenna(cfg, num_antennas))
-
-    def converters(self) -> dict[int, Converter]:
-        agc = AutomaticGainControl(self.cfg.agc.mode, self.cfg.agc.backoff_db,
-                                   self.cfg.agc.block_samples)
-        return {int(b): Converter(make_quantizer(self.cfg.quantizer, int(b), self.cfg.mode), agc)
-                for b in np.unique(self.bits)}
+        bits = bits_per_antenna(cfg, num_antennas)
+        agc = AutomaticGainControl(cfg.agc.mode, cfg.agc.backoff_db, cfg.agc.block_samples)
+        return cls(cfg, bits, {int(b): Converter(make_quantizer(cfg.quantizer, int(b), cfg.mode),
+                                                 agc) for b in np.unique(bits)})
 
     def __call__(self, x: np.ndarray, rng: np.random.Generator) -> StageOutput:
         """Convert ``x`` ``[..., antennas, samples]``; ``rng`` feeds the AQNM twin only."""
         if self.cfg.model == "aqnm":
             y = aqnm_quantize(x, self.bits, rng)
             return StageOutput(y, None, None, np.zeros(x.shape[:-1]))
-        convs = self.converters()
+        convs = self.converters
         if len(convs) == 1:
             out = next(iter(convs.values()))(x)
             return StageOutput(out.values, out.codes, out.scale, out.clip_rate.mean(axis=-1))
@@ -87,7 +85,7 @@ class ConverterStage:
 
     def decode(self, codes: np.ndarray, scale: np.ndarray) -> np.ndarray:
         """Volts from recorded codes and scales (the replay's re-decoding)."""
-        convs = self.converters()
+        convs = self.converters
         if len(convs) == 1:
             return next(iter(convs.values())).decode(codes, scale)
         out = np.empty(codes.shape[:-1], dtype=np.complex128)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from twin.config import SourceConfig
 from twin.rng import complex_normal
 
 
@@ -26,6 +27,14 @@ def qam_symbols(rng: np.random.Generator, shape: tuple[int, ...], order: int) ->
     """Uniformly drawn unit-power ``order``-QAM symbols, complex128."""
     alphabet = qam_alphabet(order)
     return alphabet[rng.integers(0, alphabet.size, size=shape)]
+
+
+def draw_symbols(rng: np.random.Generator, cfg: SourceConfig,
+                 shape: tuple[int, ...]) -> np.ndarray:
+    """Unit-power symbols of the scenario's ``[source]``: Gaussian or M-QAM, complex128."""
+    if cfg.kind == "qam":
+        return qam_symbols(rng, shape, cfg.qam_order)
+    return gaussian_symbols(rng, shape)
 
 
 def hard_decision(z: np.ndarray, order: int) -> np.ndarray:

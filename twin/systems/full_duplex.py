@@ -13,7 +13,7 @@ from twin.chain.measure import measured_sinr, rate_bps_hz
 from twin.chain.noise import awgn
 from twin.chain.precoder import precode_joint
 from twin.chain.sic import digital_sic
-from twin.chain.source import gaussian_symbols, qam_symbols
+from twin.chain.source import draw_symbols
 from twin.config import Scenario
 from twin.control.base import FullDuplexAction
 from twin.quant.aqnm import aqnm_alpha
@@ -48,11 +48,6 @@ class FullDuplexSystem:
                                    aqnm_alpha(self.dac.bits), aqnm_alpha(self.adc.bits),
                                    self.scenario.full_duplex)
 
-    def symbols(self, rng: np.random.Generator, num: int) -> np.ndarray:
-        src, shape = self.scenario.source, (num, self.scenario.run.samples_per_slot)
-        return qam_symbols(rng, shape, src.qam_order) if src.kind == "qam" else \
-            gaussian_symbols(rng, shape)
-
     def uplink_back_end(self, r_q, x_dq, g_si, combiner, s_u) -> np.ndarray:
         """Digital SIC, then the combiner; measured UL SINRs ``[K_U]`` (unit-power symbols)."""
         r = digital_sic(r_q, x_dq, g_si, aqnm_alpha(self.adc.bits),
@@ -63,8 +58,9 @@ class FullDuplexSystem:
         c = self.scenario.full_duplex
         p_d, p_u = float(dbm_to_w(c.p_dl_dbm)), float(dbm_to_w(c.p_ul_dbm))
         pred = self.predict(snap, action)
-        s_d = self.symbols(rng, c.num_dl_users)                        # unit power
-        s_u = self.symbols(rng, c.num_ul_users)
+        samples = self.scenario.run.samples_per_slot
+        s_d = draw_symbols(rng, self.scenario.source, (c.num_dl_users, samples))   # unit power
+        s_u = draw_symbols(rng, self.scenario.source, (c.num_ul_users, samples))
         x_d = precode_joint(action.precoder, np.sqrt(p_d) * s_d)       # eq. (1)    [N_t, T]
         dac = self.dac(x_d, rng)                                       # eq. (2)
         y_d = apply_matrix(snap.H_D.conj().T, dac.values) \

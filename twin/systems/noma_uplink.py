@@ -14,7 +14,7 @@ from twin.chain.measure import measured_sinr, rate_bps_hz
 from twin.chain.noise import awgn
 from twin.chain.noma_sic import successive_cancellation
 from twin.chain.precoder import precode_per_user
-from twin.chain.source import gaussian_symbols, hard_decision, qam_symbols
+from twin.chain.source import draw_symbols, hard_decision
 from twin.config import Scenario
 from twin.control.base import NomaAction
 from twin.quant.aqnm import aqnm_alpha
@@ -63,12 +63,6 @@ class NomaUplinkSystem:
         return predict_noma(snap.H, action.precoders, action.detector, aqnm_alpha(self.dac.bits),
                             aqnm_alpha(self.adc.bits), self.scenario.noma_uplink.noise_w)
 
-    def symbols(self, rng: np.random.Generator) -> np.ndarray:
-        src, shape = self.scenario.source, (self.num_users, self.scenario.run.samples_per_slot)
-        if src.kind == "qam":
-            return qam_symbols(rng, shape, src.qam_order)
-        return gaussian_symbols(rng, shape)
-
     def back_end(self, y_q: np.ndarray, s: np.ndarray, detector: np.ndarray, cross: np.ndarray,
                  order: np.ndarray, access: str | None = None) -> np.ndarray:
         """Digital back end: detector, then NOMA SIC; returns the measured SINRs ``[K]``.
@@ -102,7 +96,8 @@ class NomaUplinkSystem:
         cfg = self.scenario.noma_uplink
         access = access or cfg.access
         pred = self.predict(snap, action)
-        s = self.symbols(rng)                                       # [K, T]
+        s = draw_symbols(rng, self.scenario.source,
+                         (self.num_users, self.scenario.run.samples_per_slot))   # [K, T]
         u = s
         if access == "qoma":                                        # user k on its subcarriers
             u = fdma_modulate([s[k, :n.size] for k, n in enumerate(
