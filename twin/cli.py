@@ -101,6 +101,28 @@ def build_parser() -> argparse.ArgumentParser:
                    help="back end for --reprocess (default: the recorded detector)")
     p.set_defaults(func=cmd_replay)
 
+    a = sub.add_parser("analyze", help="closed-form design analyses, checked bit-true")
+    asub = a.add_subparsers(dest="analysis", required=True, metavar="ANALYSIS")
+    fd = asub.add_parser("fd-bits", help="minimum ADC bits of a full-duplex AP (seed 004 Sec. III)",
+                         description="Proposition 1 (19), its approximation (23), eta_ADC (15), "
+                                     "Delta (16)-(18), DR (24), Proposition 2 (28), and a "
+                                     "bit-true ADC sweep of the same FD SISO setting.")
+    fd.add_argument("--pd-dbm", type=float, default=24.0, help="AP transmit power P_D (dBm)")
+    fd.add_argument("--pu-dbm", type=float, default=23.0, help="UL transmit power P_U (dBm)")
+    fd.add_argument("--kappa-a-db", type=float, default=-60.0, help="analog SIC kappa_a (dB)")
+    fd.add_argument("--rho-u-db", type=float, default=-90.0, help="UL path gain rho_U (dB)")
+    fd.add_argument("--noise-dbm", type=float, default=None,
+                    help="UL noise power (dBm); default: ignored, as in the paper's example")
+    fd.add_argument("--bits", type=_bits_list, default=_bits_list("4-12"),
+                    help="ADC resolutions of the table and sweep (default 4-12)")
+    fd.add_argument("--quantizer", choices=("uniform", "lloyd_max"), default="uniform",
+                    help="bit-true ADC quantizer (default uniform)")
+    fd.add_argument("--samples", type=_positive_int, default=1 << 16,
+                    help="samples per bit-true measurement (default 65536)")
+    fd.add_argument("--seed", type=_non_negative_int, default=0)
+    fd.add_argument("--json", action="store_true", help="print the results as JSON")
+    fd.set_defaults(func=cmd_analyze_fd_bits)
+
     v = sub.add_parser("validate", help="check scenario files and print what they set")
     v.add_argument("scenarios", nargs="+", type=Path, metavar="SCENARIO")
     v.set_defaults(func=cmd_validate)
@@ -248,6 +270,37 @@ def _constellation(reader):
         gain = np.sum(z * wf["symbols_ul"][0].conj(), axis=1) / np.sum(
             np.abs(wf["symbols_ul"][0]) ** 2, axis=1)
     return (z / gain[:, None]).reshape(-1)
+
+
+def cmd_analyze_fd_bits(args: argparse.Namespace) -> int:
+    from twin.analysis.fd_bits import FDSetting, analyze
+    from twin.rng import stream
+
+    setting = FDSetting.from_db(args.pd_dbm, args.pu_dbm, args.kappa_a_db, args.rho_u_db,
+                                args.noise_dbm)
+    result = analyze(setting, args.bits, stream(args.seed, "fd-bits"),
+                     num_samples=args.samples, kind=args.quantizer)
+    if args.json:
+        print(json.dumps(result, indent=1))
+        return 0
+    print(f"FD SISO: P_D = {args.pd_dbm:g} dBm, P_U = {args.pu_dbm:g} dBm, "
+          f"kappa_a = {args.kappa_a_db:g} dB, rho_U = {args.rho_u_db:g} dB -> UL "
+          f"{result['ul_rx_dbm']:.1f} dBm under {result['si_rx_dbm']:.1f} dBm of residual SI")
+    print(f"Proposition 1, eq. (19): b_ADC > {result['min_adc_bits']:.2f}   "
+          f"approximation (23): {result['min_adc_bits_approx']:.2f}   "
+          f"Proposition 2, eq. (28): {result['dynamic_range_bound_bits']:.4f}")
+    measured = result["measured_min_adc_bits"]
+    print(f"bit-true {result['quantizer']} ADC: the UL signal rises above the measured noise "
+          f"floor from {measured if measured is not None else 'none of these'} bits\n")
+    print(f"{'bits':>4}{'eta_ADC dBm':>13}{'Delta dB':>10}{'DR dB':>8}{'UL margin dB':>14}"
+          f"{'eta meas. dBm':>15}{'margin meas. dB':>17}")
+    for r in result["rows"]:
+        print(f"{r['bits']:>4}{r['eta_adc_dbm']:>13.2f}{r['delta_q_db']:>10.2f}"
+              f"{r['dynamic_range_db']:>8.2f}{r['ul_margin_db']:>14.2f}"
+              f"{r['eta_adc_measured_dbm']:>15.2f}{r['ul_margin_measured_db']:>17.2f}")
+    print("\nAnalytic columns use beta = (pi sqrt3/2) 2^-2b at every b, as Sec. III does; "
+          "'UL margin' is P_U rho_U over the noise floor (17), positive when (20) holds.")
+    return 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

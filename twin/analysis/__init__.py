@@ -1,0 +1,1 @@
+"""Closed-form design analyses, each checked against the bit-true converters."""
