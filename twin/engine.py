@@ -26,7 +26,8 @@ from twin.control.baselines import make_controller
 from twin.rng import stream
 from twin.systems.fields import unit_of
 from twin.systems.full_duplex import FullDuplexSystem
-from twin.systems.noma_uplink import NomaUplinkSystem, SlotResult
+from twin.systems.noma_uplink import NomaUplinkSystem
+from twin.systems.slot import SlotResult
 from twin.trace.schema import FieldSpec
 from twin.trace.writer import TraceWriter
 from twin.world.world import FullDuplexWorld, NomaWorld

@@ -16,6 +16,7 @@ from twin.config import Scenario
 from twin.control.base import FullDuplexAction, NomaAction, Observation
 from twin.quant.aqnm import aqnm_alpha
 from twin.rng import complex_normal
+from twin.systems.full_duplex_aqnm import ul_covariance
 from twin.units import dbm_to_w
 
 
@@ -103,7 +104,6 @@ class FullDuplexBaseline:
         reg = h_d.shape[1] * c.noise_w / p_d
         w = h_d @ np.linalg.inv(h_d.conj().T @ h_d + reg * np.eye(h_d.shape[1]))
         w = w / np.linalg.norm(w)
-        from twin.systems.full_duplex_aqnm import ul_covariance
         alpha_adc = aqnm_alpha(_bits(self.scenario.adc.bits, h_u.shape[0]))
         alpha_dac = aqnm_alpha(_bits(self.scenario.dac.bits, h_d.shape[0]))
         r = ul_covariance(snap, w, alpha_dac, alpha_adc, c)

@@ -18,8 +18,8 @@ from twin.config import Scenario
 from twin.control.base import FullDuplexAction
 from twin.quant.aqnm import aqnm_alpha
 from twin.systems.full_duplex_aqnm import FullDuplexPrediction, predict_full_duplex
-from twin.systems.noma_uplink import SlotResult, _mean_scale
 from twin.systems.power import full_duplex_ap_power_w, full_duplex_user_power_w
+from twin.systems.slot import SlotResult, mean_gain
 from twin.units import dbm_to_w, lin_to_db
 
 
@@ -94,8 +94,8 @@ class FullDuplexSystem:
             "ee_bits_per_j_hz": np.float64(rate_meas.sum() / total),            # eq. (66)
             "ee_aqnm_bits_per_j_hz": np.float64(rate_model.sum() / total_model),
             "dac_clip_rate": dac.clip_rate, "adc_clip_rate": adc.clip_rate,
-            "dac_gain": _mean_scale(dac.scale, x_d.shape[:-1]),
-            "adc_gain": _mean_scale(adc.scale, r.shape[:-1]),
+            "dac_gain": mean_gain(dac.scale, x_d.shape[:-1]),
+            "adc_gain": mean_gain(adc.scale, r.shape[:-1]),
             "precoder": action.precoder.astype(np.complex128),
             "combiner": action.combiner.astype(np.complex128),
         }

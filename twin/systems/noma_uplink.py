@@ -20,20 +20,9 @@ from twin.control.base import NomaAction
 from twin.quant.aqnm import aqnm_alpha
 from twin.systems.noma_aqnm import NomaPrediction, predict_noma
 from twin.systems.power import noma_amplifier_power_w, noma_circuit_power_w
+from twin.systems.slot import SlotResult, mean_gain
 from twin.units import lin_to_db
 from twin.world.snapshot import NomaSnapshot
-
-
-@dataclass(frozen=True, slots=True)
-class SlotResult:
-    """One slot's recorded quantities.
-
-    ``metrics``: per-slot values (trace ``slots/``); ``waveforms``: symbols, converter codes and
-    scales and what the digital back end needs to re-decode them (trace ``waveforms/``).
-    """
-
-    metrics: dict[str, np.ndarray]
-    waveforms: dict[str, np.ndarray]
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,8 +117,8 @@ class NomaUplinkSystem:
             "ee_bits_per_j_hz": np.float64(rate_meas.sum() / (amp_meas + circuit)),     # eq. (18)
             "ee_aqnm_bits_per_j_hz": np.float64(rate_model.sum() / (amp_model + circuit)),
             "dac_clip_rate": dac.clip_rate.reshape(-1), "adc_clip_rate": adc.clip_rate,
-            "dac_gain": _mean_scale(dac.scale, x.shape[:-1]),
-            "adc_gain": _mean_scale(adc.scale, y.shape[:-1]),
+            "dac_gain": mean_gain(dac.scale, x.shape[:-1]),
+            "adc_gain": mean_gain(adc.scale, y.shape[:-1]),
             "decoding_order": pred.order.astype(np.int64),
             "precoders": action.precoders.astype(np.complex128),
             "detector": action.detector.astype(np.complex128),
@@ -143,9 +132,3 @@ class NomaUplinkSystem:
             waveforms |= {"adc_codes": adc.codes, "adc_scale": adc.scale}
         return SlotResult(metrics, waveforms)
 
-
-def _mean_scale(scale: np.ndarray | None, shape: tuple[int, ...]) -> np.ndarray:
-    """AGC gain per converter (mean over gain blocks), flattened; NaN for the AQNM twin."""
-    if scale is None:
-        return np.full(int(np.prod(shape)), np.nan)
-    return scale.mean(axis=-1).reshape(-1)
