@@ -57,3 +57,12 @@ def test_bad_flags_exit_two(args):
     result = _run(*args)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_run_without_a_scenario_uses_the_embedded_default(capsys, tmp_path):
+    trace = tmp_path / "default.h5"
+    assert main(["run", "--slots", "3", "--seed", "4", "--out", str(trace)]) == 0
+    out = capsys.readouterr().out
+    assert "run default" in out
+    assert "3 slots of 1 ms" in out
+    assert trace.stat().st_size > 0
