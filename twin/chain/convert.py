@@ -12,7 +12,7 @@ import numpy as np
 
 from twin.config import ConverterConfig
 from twin.quant import AutomaticGainControl, Converter, make_quantizer
-from twin.quant.aqnm import aqnm_quantize
+from twin.quant.aqnm import aqnm_alpha, aqnm_quantize
 from twin.quant.base import code_dtype
 
 
@@ -50,14 +50,16 @@ class ConverterStage:
 
     cfg: ConverterConfig
     bits: np.ndarray  # [antennas]
+    alpha: np.ndarray  # [antennas], the AQNM's Bussgang gains (seed 000 eq. (3))
     converters: dict[int, Converter]  # one per distinct resolution
 
     @classmethod
     def build(cls, cfg: ConverterConfig, num_antennas: int) -> ConverterStage:
         bits = bits_per_antenna(cfg, num_antennas)
         agc = AutomaticGainControl(cfg.agc.mode, cfg.agc.backoff_db, cfg.agc.block_samples)
-        return cls(cfg, bits, {int(b): Converter(make_quantizer(cfg.quantizer, int(b), cfg.mode),
-                                                 agc) for b in np.unique(bits)})
+        converters = {int(b): Converter(make_quantizer(cfg.quantizer, int(b), cfg.mode), agc)
+                      for b in np.unique(bits)}
+        return cls(cfg, bits, aqnm_alpha(bits), converters)
 
     def __call__(self, x: np.ndarray, rng: np.random.Generator) -> StageOutput:
         """Convert ``x`` ``[..., antennas, samples]``; ``rng`` feeds the AQNM twin only."""

@@ -21,7 +21,6 @@ import numpy as np
 from twin.chain.measure import rate_bps_hz
 from twin.chain.sic import digital_sic
 from twin.config import parse_scenario
-from twin.quant.aqnm import aqnm_alpha
 
 COMBINERS = ("recorded", "mrc", "mmse")
 
@@ -89,7 +88,7 @@ def reprocess(reader, combiner: str = "recorded") -> Reprocessed:
             f = per_slot["combiner"][i]
             if combiner != "recorded":
                 # Estimate on what the combiner sees: the ADC output after digital SIC.
-                r = digital_sic(y_q, x_dq, wf["g_si"][i], aqnm_alpha(system.adc.bits),
+                r = digital_sic(y_q, x_dq, wf["g_si"][i], system.adc.alpha,
                                 scenario.full_duplex.kappa_d_lin)
                 f = estimate_detector(r, wf["symbols_ul"][i], combiner).conj().T
             sinr = system.uplink_back_end(y_q, x_dq, wf["g_si"][i], f, wf["symbols_ul"][i])

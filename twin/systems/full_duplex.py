@@ -16,7 +16,6 @@ from twin.chain.sic import digital_sic
 from twin.chain.source import draw_symbols
 from twin.config import Scenario
 from twin.control.base import FullDuplexAction
-from twin.quant.aqnm import aqnm_alpha
 from twin.systems.full_duplex_aqnm import FullDuplexPrediction, predict_full_duplex
 from twin.systems.power import full_duplex_ap_power_w, full_duplex_user_power_w
 from twin.systems.slot import SlotResult, mean_gain
@@ -45,12 +44,12 @@ class FullDuplexSystem:
 
     def predict(self, snap, action: FullDuplexAction) -> FullDuplexPrediction:
         return predict_full_duplex(snap, action.precoder, action.combiner,
-                                   aqnm_alpha(self.dac.bits), aqnm_alpha(self.adc.bits),
+                                   self.dac.alpha, self.adc.alpha,
                                    self.scenario.full_duplex)
 
     def uplink_back_end(self, r_q, x_dq, g_si, combiner, s_u) -> np.ndarray:
         """Digital SIC, then the combiner; measured UL SINRs ``[K_U]`` (unit-power symbols)."""
-        r = digital_sic(r_q, x_dq, g_si, aqnm_alpha(self.adc.bits),
+        r = digital_sic(r_q, x_dq, g_si, self.adc.alpha,
                         self.scenario.full_duplex.kappa_d_lin)          # eq. (9)
         return measured_sinr(detect(combiner.conj().T, r), s_u)         # eqs. (10)-(11)
 
@@ -78,7 +77,7 @@ class FullDuplexSystem:
         ap_amp, ap_circuit = full_duplex_ap_power_w(radiated, c.num_tx_ant, c.num_rx_ant,
                                                     self.dac.bits, self.adc.bits, c.power)
         ap_amp_model, _ = full_duplex_ap_power_w(p_d * float(np.sum(
-            aqnm_alpha(self.dac.bits)[:, None] * np.abs(action.precoder) ** 2)), c.num_tx_ant,
+            self.dac.alpha[:, None] * np.abs(action.precoder) ** 2)), c.num_tx_ant,
             c.num_rx_ant, self.dac.bits, self.adc.bits, c.power)
         ue_amp, ue_circuit = full_duplex_user_power_w(c.num_dl_users, c.num_ul_users, p_u, c.power)
         circuit = ap_circuit + ue_circuit

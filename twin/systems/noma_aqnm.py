@@ -48,19 +48,22 @@ def predict_noma(h: np.ndarray, precoders: np.ndarray, detector: np.ndarray,
     alpha_r : [M] float, ADC alphas (eq. (8))
     noise_w : float, sigma^2
     """
+    num_users, num_bs, num_ant = h.shape
     alpha_t = np.broadcast_to(alpha_t, precoders.shape)
     beta_t, beta_r = 1.0 - alpha_t, 1.0 - alpha_r
     q_t = alpha_t * beta_t * np.abs(precoders) ** 2                     # diag R_k^T, eq. (4)
+    # NOTE: every user's channel side by side, [M, K N], so the sums over users are GEMMs.
+    h_all = h.transpose(1, 0, 2).reshape(num_bs, num_users * num_ant)
     a = np.einsum("kmn,kn->km", h, alpha_t * precoders)                # H_k Theta_k P_k
     # E[y y^H] = sum_k H_k (Theta P P^H Theta + R_k^T) H_k^H + sigma^2 I, for eq. (9)
-    ryy = a.T @ a.conj() + np.einsum("kmn,kn,kln->ml", h, q_t, h.conj()) + noise_w * np.eye(
-        h.shape[1])
+    ryy = (a.T @ a.conj() + (h_all * q_t.reshape(-1)) @ h_all.conj().T
+           + noise_w * np.eye(num_bs))
     q_r = alpha_r * beta_r * np.real(np.diag(ryy))                     # diag R^R, eq. (9)
     v = detector * alpha_r                                             # w_k Theta_B
     cross = v @ a.T                                                    # [k, j]
     # w_k Theta_B H_i R_i^T H_i^H Theta_B w_k^H: R_i^T is diagonal over user i's antennas.
-    through = np.einsum("km,jmn->kjn", v, h)
-    dac_noise = np.einsum("kjn,jn->kj", np.abs(through) ** 2, q_t)     # [k, i]
+    through = np.abs(v @ h_all) ** 2                                   # [k, (i, n)]
+    dac_noise = (through.reshape(num_users, num_users, num_ant) * q_t).sum(axis=-1)  # [k, i]
     own = np.sum(np.abs(v) ** 2, axis=1) * noise_w + np.sum(np.abs(detector) ** 2 * q_r, axis=1)
     desired = np.abs(np.diag(cross)) ** 2
     nu = dac_noise.sum(axis=1) + own                                   # NU_k, eq. (13)

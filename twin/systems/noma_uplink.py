@@ -17,7 +17,6 @@ from twin.chain.precoder import precode_per_user
 from twin.chain.source import draw_symbols, hard_decision
 from twin.config import Scenario
 from twin.control.base import NomaAction
-from twin.quant.aqnm import aqnm_alpha
 from twin.systems.noma_aqnm import NomaPrediction, predict_noma
 from twin.systems.power import noma_amplifier_power_w, noma_circuit_power_w
 from twin.systems.slot import SlotResult, mean_gain
@@ -49,8 +48,8 @@ class NomaUplinkSystem:
 
     def predict(self, snap: NomaSnapshot, action: NomaAction) -> NomaPrediction:
         """The AQNM closed forms for this slot (seed 000 eqs. (5), (11)-(13))."""
-        return predict_noma(snap.H, action.precoders, action.detector, aqnm_alpha(self.dac.bits),
-                            aqnm_alpha(self.adc.bits), self.scenario.noma_uplink.noise_w)
+        return predict_noma(snap.H, action.precoders, action.detector, self.dac.alpha,
+                            self.adc.alpha, self.scenario.noma_uplink.noise_w)
 
     def back_end(self, y_q: np.ndarray, s: np.ndarray, detector: np.ndarray, cross: np.ndarray,
                  order: np.ndarray, access: str | None = None) -> np.ndarray:
@@ -101,7 +100,8 @@ class NomaUplinkSystem:
         sinr_model = {"noma": pred.sinr, "qwoma": pred.sinr_no_sic, "qoma": pred.sinr_fdma}[access]
         # FDMA gives each user 1/K of the band: the rate carries that prelog.
         prelog = 1.0 / self.num_users if access == "qoma" else 1.0
-        tx_meas = np.mean(np.abs(dac.values) ** 2, axis=-1).sum(axis=-1)   # [K], eq. (5)
+        rails = dac.values.view(np.float64).reshape(self.num_users, -1)
+        tx_meas = np.einsum("ki,ki->k", rails, rails) / s.shape[1]   # [K], eq. (5), one pass
         circuit = noma_circuit_power_w(np.broadcast_to(self.dac.bits, action.precoders.shape),
                                        cfg.power).sum()
         rate_model, rate_meas = prelog * rate_bps_hz(sinr_model), prelog * rate_bps_hz(sinr_meas)
