@@ -167,3 +167,22 @@ def test_broken_scenario_exits_two_with_one_line(tmp_path):
     assert res.returncode == 2
     assert res.stderr.strip().splitlines() == [
         f"twin: error: {bad}: full_duplex.kappa_a_db: must be <= 0, got 10.0"]
+
+
+def test_gpi_controller_runs_in_the_engine_and_records_its_iterations(tmp_path):
+    s, text = _small("full_duplex.toml", controller__kind="gpi")
+    slots, _, _ = _datasets(run(s, text, tmp_path / "gpi.h5"))
+    iters = slots["controller_iterations"]                  # [slots, (outer, inner)]
+    assert iters.shape == (12, 2)
+    assert np.all(iters >= 1)
+    # Static users and channel: slot 0 converges from RZF; later slots warm-start from it and
+    # need at most as many inner iterations (tests/control measured (1, 1) when nothing moved).
+    assert np.all(iters[1:, 1] <= iters[0, 1])
+
+
+def test_gpi_is_refused_for_the_uplink_system():
+    from twin.config import TwinConfigError, parse_scenario
+
+    with pytest.raises(TwinConfigError, match=r"x\.toml: controller\.kind: .gpi. is seed 004"):
+        parse_scenario('name = "x"\nsystem = "noma_uplink"\n[noma_uplink]\n'
+                       '[controller]\nkind = "gpi"\n', "x.toml")

@@ -85,8 +85,9 @@ class ChannelConfig:
 class ControllerConfig:
     """Which controller acts every slot."""
 
-    kind: Literal["random", "mrt", "lmmse"] = spec(
-        "lmmse", doc="random (RPaD), mrt (MRT/MRC, full power), lmmse (quantization-aware)")
+    kind: Literal["random", "mrt", "lmmse", "gpi"] = spec(
+        "lmmse", doc="random (RPaD), mrt (MRT/MRC, full power), lmmse (quantization-aware), "
+                     "gpi (seed 004's GPI precoder + qMMSE, full duplex only)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +257,9 @@ class Scenario:
             raise TwinConfigError(source, scenario.system,
                                   f"missing table [{scenario.system}] for system = "
                                   f"{scenario.system!r}")
+        if scenario.controller.kind == "gpi" and scenario.system != "full_duplex":
+            raise TwinConfigError(source, "controller.kind", "'gpi' is seed 004's full-duplex "
+                                  "precoder; use it with system = 'full_duplex'")
         for other in SYSTEMS:
             if other != scenario.system and getattr(scenario, other) is not None:
                 raise TwinConfigError(source, other, f"table [{other}] given, but system = "

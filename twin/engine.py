@@ -128,6 +128,9 @@ def run(scenario: Scenario, scenario_toml: str, out_path: Path, *, overwrite: bo
     def link_process():
         while True:
             state.result = system.run_slot(state.snapshots[-1], state.action, link_rng)
+            if hasattr(controller, "last_iterations"):  # iterative controllers (GPI)
+                state.result.metrics["controller_iterations"] = np.asarray(
+                    controller.last_iterations, dtype=np.int64)
             yield env.timeout(1)
 
     def recorder_process():

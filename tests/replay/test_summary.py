@@ -183,3 +183,13 @@ def test_format_summary_has_one_row_per_user_and_units(hand_trace, links, capsys
         assert "30.00 dBm" in text
         assert "95.00 % of total" in text
     assert capsys.readouterr().out == ""  # returns text, never prints
+
+
+def test_gap_percent_is_not_shown_for_a_switched_off_user():
+    from twin.replay.summary import UserSummary
+
+    # A controller that turns a user off gives AQNM rate ~0: a relative gap would be ~1e12 %.
+    off = UserSummary(0, "DL2", "dl", 1e-9, 1e-3, -138.0, -30.6, 0.0)
+    on = UserSummary(1, "DL1", "dl", 2.0, 1.9, 7.7, 7.6, 0.1)
+    assert np.isnan(off.rate_gap_percent)
+    assert on.rate_gap_percent == pytest.approx(-5.0)  # (1.9 - 2.0) / 2.0

@@ -15,6 +15,7 @@ import numpy as np
 from twin.chain.convert import bits_per_antenna
 from twin.config import Scenario
 from twin.control.base import FullDuplexAction, NomaAction, Observation
+from twin.control.gpi import GPIController
 from twin.quant.aqnm import aqnm_alpha
 from twin.rng import complex_normal
 from twin.systems.full_duplex_aqnm import ul_covariance
@@ -121,6 +122,8 @@ class FullDuplexBaseline:
 
 
 def make_controller(scenario: Scenario, rng: np.random.Generator):
-    """The configured baseline controller for the scenario's system."""
+    """The scenario's ``[controller]``: a baseline, or seed 004's GPI for full duplex."""
+    if scenario.controller.kind == "gpi":
+        return GPIController.build(scenario)
     cls = NomaBaseline if scenario.system == "noma_uplink" else FullDuplexBaseline
     return cls(scenario, scenario.controller.kind, rng)

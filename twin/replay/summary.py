@@ -84,7 +84,10 @@ class UserSummary:
 
     @property
     def rate_gap_percent(self) -> float:
-        """:attr:`rate_gap_bps_hz` relative to the AQNM mean rate, in % (NaN if that is 0)."""
+        """:attr:`rate_gap_bps_hz` relative to the AQNM mean rate, in %; NaN below 1e-3 bit/s/Hz,
+        where a relative gap means nothing (a user a controller switched off)."""
+        if not abs(self.mean_rate_aqnm_bps_hz) >= _MIN_RATE_FOR_GAP_BPS_HZ:
+            return float("nan")
         return _percent(self.rate_gap_bps_hz, self.mean_rate_aqnm_bps_hz)
 
 
@@ -392,6 +395,9 @@ def _text(value: object) -> str:
 
 def _ratio(num: float, den: float) -> float:
     return float(num / den) if den != 0 else float("nan")
+
+
+_MIN_RATE_FOR_GAP_BPS_HZ = 1e-3
 
 
 def _percent(num: float, den: float) -> float:

@@ -13,7 +13,7 @@ UNITS: dict[str, str] = {
     "decoding_order": "index", "precoders": "W^0.5", "detector": "1", "precoder": "1",
     "combiner": "1", "symbols": "1", "symbols_dl": "1", "symbols_ul": "1", "cross": "1",
     "g_si": "1", "dac_codes": "code", "adc_codes": "code", "dac_scale": "V", "adc_scale": "V",
-    "iterations": "1",
+    "iterations": "1", "controller_iterations": "1",
 }
 
 
