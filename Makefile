@@ -27,6 +27,7 @@ test: install
 bench: install
 	$(PY) benchmarks/bench_quantizer.py
 	$(PY) benchmarks/bench_engine.py
+	$(PY) benchmarks/bench_gpi.py
 
 # Recompute the cached Lloyd-Max tables under data/lloyd_max/ from scratch.
 data: install

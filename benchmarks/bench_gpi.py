@@ -1,0 +1,63 @@
+"""Median time of one Algorithm 2 run (GPI + qMMSE to convergence), seed 004, side by side over
+array sizes, with its iteration counts.
+
+Channels from the full-duplex world (scenarios/full_duplex.toml values), K_D = K_U = 4, 7-bit
+converters, one core and one BLAS thread. Target (issue 4): at most 5 ms for N_t = N_r = 16, and
+a cost growing no faster than K_D N_t^3. Last line: ``median_ms: <n>`` (the 16 x 16 case).
+
+    python benchmarks/bench_gpi.py [--drops 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from twin.config import load_scenario
+from twin.control.gpi import alternate
+from twin.quant.aqnm import aqnm_alpha
+from twin.world.world import FullDuplexWorld
+
+SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "full_duplex.toml"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--drops", type=int, default=10)
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    base = load_scenario(SCENARIO)
+    rows = []
+    with threadpool_limits(limits=1, user_api="blas"):
+        for n in (8, 16, 32, 64):
+            cfg = dataclasses.replace(base.full_duplex, num_tx_ant=n, num_rx_ant=n)
+            alpha = aqnm_alpha(np.full(n, 7))
+            times, outer, inner = [], [], []
+            for drop in range(args.drops):
+                world = FullDuplexWorld(cfg, base.mobility, base.channel, base.run.slot_s,
+                                        np.random.default_rng(drop))
+                snap = world.step()
+                alternate(snap, alpha, alpha, cfg)  # warm caches once
+                t0 = time.perf_counter()
+                res = alternate(snap, alpha, alpha, cfg)
+                times.append(time.perf_counter() - t0)
+                outer.append(res.outer_iterations)
+                inner.append(res.inner_iterations)
+            rows.append((n, 1e3 * float(np.median(times)), float(np.mean(outer)),
+                         float(np.mean(inner))))
+    print(f"Algorithm 2, K_D = K_U = 4, median of {args.drops} drops, one core")
+    print(f"{'N_t = N_r':>9}{'median ms':>11}{'outer':>8}{'inner':>8}{'ms / (K N_t^3) x 1e6':>22}")
+    for n, ms, o, i in rows:
+        print(f"{n:>9}{ms:>11.2f}{o:>8.1f}{i:>8.1f}{1e6 * ms / (4 * n**3):>22.3f}")
+    print(f"median_ms: {dict((r[0], r[1]) for r in rows)[16]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
