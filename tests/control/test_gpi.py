@@ -5,7 +5,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from tests.systems.conftest import SCENARIOS, rayleigh, variant
+from tests.systems.conftest import SCENARIOS, fd_snapshot, rayleigh, variant
 from twin.config import load_scenario
 from twin.control.base import Observation
 from twin.control.baselines import FullDuplexBaseline
@@ -20,7 +20,6 @@ from twin.control.gpi import (
 from twin.control.qmmse import qmmse_combiner
 from twin.systems.full_duplex_aqnm import predict_full_duplex
 from twin.units import dbm_to_w
-from twin.world.snapshot import FullDuplexSnapshot
 
 INSTANCES = [(n, seed) for n in (8, 16) for seed in (10, 11, 12, 13, 14, 15)]
 
@@ -32,22 +31,10 @@ def _scenario(num_ant=16, **changes):
     return variant(s, **changes) if changes else s
 
 
-def _snapshot(scenario, seed):
-    """Rayleigh channels at the gains of tests/systems/test_full_duplex.py::_snapshot."""
-    c = scenario.full_duplex
-    rng = np.random.default_rng(seed)
-    kd, ku, nt, nr = c.num_dl_users, c.num_ul_users, c.num_tx_ant, c.num_rx_ant
-    return FullDuplexSnapshot(
-        0, np.zeros((kd + ku, 2)), np.zeros(kd + ku), np.full(kd + ku, 15.0),
-        np.full(kd, 10 ** -8.5), np.full(ku, 10 ** -8.5), 10 ** -9.4,
-        rayleigh(rng, (nt, kd), -85), rayleigh(rng, (nr, ku), -85),
-        rayleigh(rng, (nr, nt), c.kappa_a_db), rayleigh(rng, (ku, kd), -94))
-
-
 def _setup(num_ant, seed, **changes):
     s = _scenario(num_ant, **changes)
     ctrl = GPIController.build(s)
-    return s, _snapshot(s, seed), ctrl.alpha_dac, ctrl.alpha_adc, s.full_duplex
+    return s, fd_snapshot(s, seed), ctrl.alpha_dac, ctrl.alpha_adc, s.full_duplex
 
 
 def _paper_matrices(snap, f, ad, aa, cfg):
@@ -234,7 +221,7 @@ def test_alternation_does_not_lower_the_sum_se():
 
 
 def _observations(s, seeds):
-    return [Observation(i, _snapshot(s, seed), None) for i, seed in enumerate(seeds)]
+    return [Observation(i, fd_snapshot(s, seed), None) for i, seed in enumerate(seeds)]
 
 
 def test_controller_is_deterministic():
@@ -262,7 +249,7 @@ def _perturbed(snap, rng, rel):
 @pytest.mark.parametrize("seed", [40, 41, 42])
 def test_warm_start_needs_fewer_iterations(seed):
     s = _scenario(16)
-    snap = _snapshot(s, seed)
+    snap = fd_snapshot(s, seed)
     ctrl = GPIController.build(s)
     ctrl.act(Observation(0, snap, None))
     outer0, inner0 = ctrl.last_iterations
@@ -281,8 +268,8 @@ def test_warm_start_needs_fewer_iterations(seed):
 def test_controller_is_finite_at_coarse_resolution(dac_bits, adc_bits):
     s = _scenario(8, dac__bits=dac_bits, adc__bits=adc_bits)
     ctrl = GPIController.build(s)
-    a = ctrl.act(Observation(0, _snapshot(s, 50), None))
-    p = predict_full_duplex(_snapshot(s, 50), a.precoder, a.combiner, ctrl.alpha_dac,
+    a = ctrl.act(Observation(0, fd_snapshot(s, 50), None))
+    p = predict_full_duplex(fd_snapshot(s, 50), a.precoder, a.combiner, ctrl.alpha_dac,
                             ctrl.alpha_adc, s.full_duplex)
     assert np.all(np.isfinite(p.sinr_dl))
     assert np.all(np.isfinite(p.sinr_ul))

@@ -3,27 +3,15 @@
 import numpy as np
 import pytest
 
-from tests.systems.conftest import rayleigh, variant
+from tests.systems.conftest import fd_snapshot, variant
 from twin.control.base import Observation
 from twin.control.baselines import FullDuplexBaseline
 from twin.systems.full_duplex import FullDuplexSystem
 from twin.units import dbm_to_w
-from twin.world.snapshot import FullDuplexSnapshot
-
-
-def _snapshot(scenario, seed=3):
-    c = scenario.full_duplex
-    rng = np.random.default_rng(seed)
-    kd, ku, nt, nr = c.num_dl_users, c.num_ul_users, c.num_tx_ant, c.num_rx_ant
-    return FullDuplexSnapshot(
-        0, np.zeros((kd + ku, 2)), np.zeros(kd + ku), np.full(kd + ku, 15.0),
-        np.full(kd, 10 ** -8.5), np.full(ku, 10 ** -8.5), 10 ** -9.4,
-        rayleigh(rng, (nt, kd), -85), rayleigh(rng, (nr, ku), -85),
-        rayleigh(rng, (nr, nt), c.kappa_a_db), rayleigh(rng, (ku, kd), -94))
 
 
 def _run(scenario, kind="lmmse", seed=3):
-    snap = _snapshot(scenario, seed)
+    snap = fd_snapshot(scenario, seed)
     action = FullDuplexBaseline(scenario, kind, np.random.default_rng(seed)).act(
         Observation(0, snap, None))
     return FullDuplexSystem.build(scenario).run_slot(snap, action, np.random.default_rng(seed))
