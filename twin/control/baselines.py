@@ -15,10 +15,11 @@ import numpy as np
 from twin.chain.convert import bits_per_antenna
 from twin.config import Scenario
 from twin.control.base import FullDuplexAction, NomaAction, Observation
-from twin.control.gpi import GPIController
+from twin.control.gpi import GPIController, rzf_precoder
+from twin.control.qmmse import qmmse_combiner
 from twin.quant.aqnm import aqnm_alpha
 from twin.rng import complex_normal
-from twin.systems.full_duplex_aqnm import ul_covariance
+from twin.systems.noma_aqnm import received_statistics
 from twin.units import dbm_to_w
 
 
@@ -72,23 +73,15 @@ class NomaBaseline:
             return NomaAction(_scale_power(dirs, alpha_t, power),
                               _unit_rows(complex_normal(self.rng, (h.shape[0], h.shape[1]))))
         p = _scale_power(_dominant_right_vectors(h), alpha_t, np.full(h.shape[0], c.p_max_w))
-        g = alpha_r * np.einsum("kmn,kn->km", h, alpha_t * p)           # Theta_B H_k Theta_k P_k
+        a, ryy = received_statistics(h, p, alpha_t, c.noise_w)
+        g = alpha_r * a                                                  # Theta_B H_k Theta_k P_k
         if self.kind == "mrt":
             return NomaAction(p, _unit_rows(g.conj()))
-        # Covariance of y^q under the AQNM: the detector that maximizes each SINR without SIC.
-        r = _quantized_covariance(h, p, alpha_t, alpha_r, c.noise_w)
+        # E[y^q y^qH] under the AQNM (eqs. (7)-(9)): the detector maximizing each SINR w/o SIC.
+        r = (alpha_r[:, None] * ryy * alpha_r[None, :]
+             + np.diag(alpha_r * (1 - alpha_r) * np.real(np.diag(ryy))))
         w = np.linalg.solve(r, g.T).T.conj()                             # rows g_k^H R^-1
         return NomaAction(p, _unit_rows(w))
-
-
-def _quantized_covariance(h, p, alpha_t, alpha_r, noise_w):
-    """E[y^q y^qH] under the AQNM (seed 000 eqs. (2)-(9))."""
-    q_t = alpha_t * (1 - alpha_t) * np.abs(p) ** 2
-    a = np.einsum("kmn,kn->km", h, alpha_t * p)
-    ryy = a.T @ a.conj() + np.einsum("kmn,kn,kln->ml", h, q_t, h.conj()) + noise_w * np.eye(
-        h.shape[1])
-    return (alpha_r[:, None] * ryy * alpha_r[None, :]
-            + np.diag(alpha_r * (1 - alpha_r) * np.real(np.diag(ryy))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +92,15 @@ class FullDuplexBaseline:
     scenario: Scenario
     kind: str
     rng: np.random.Generator
+    alpha_dac: np.ndarray = field(init=False)  # [N_t]
+    alpha_adc: np.ndarray = field(init=False)  # [N_r]
+
+    def __post_init__(self) -> None:
+        c = self.scenario.full_duplex
+        object.__setattr__(self, "alpha_dac",
+                           aqnm_alpha(bits_per_antenna(self.scenario.dac, c.num_tx_ant)))
+        object.__setattr__(self, "alpha_adc",
+                           aqnm_alpha(bits_per_antenna(self.scenario.adc, c.num_rx_ant)))
 
     def act(self, obs: Observation) -> FullDuplexAction:
         c = self.scenario.full_duplex
@@ -110,15 +112,8 @@ class FullDuplexBaseline:
         if self.kind == "mrt":
             w = h_d / np.linalg.norm(h_d)
             return FullDuplexAction(w, h_u / np.linalg.norm(h_u, axis=0, keepdims=True))
-        p_d = float(dbm_to_w(c.p_dl_dbm))
-        reg = h_d.shape[1] * c.noise_w / p_d
-        w = h_d @ np.linalg.inv(h_d.conj().T @ h_d + reg * np.eye(h_d.shape[1]))
-        w = w / np.linalg.norm(w)
-        alpha_adc = aqnm_alpha(bits_per_antenna(self.scenario.adc, h_u.shape[0]))
-        alpha_dac = aqnm_alpha(bits_per_antenna(self.scenario.dac, h_d.shape[0]))
-        r = ul_covariance(snap, w, alpha_dac, alpha_adc, c)
-        f = np.linalg.solve(r, alpha_adc[:, None] * h_u)
-        return FullDuplexAction(w, f / np.linalg.norm(f, axis=0, keepdims=True))
+        w = rzf_precoder(snap, c)
+        return FullDuplexAction(w, qmmse_combiner(snap, w, self.alpha_dac, self.alpha_adc, c))
 
 
 def make_controller(scenario: Scenario, rng: np.random.Generator):

@@ -30,23 +30,27 @@ def dac_output_covariance(w: np.ndarray, alpha_dac: np.ndarray, p_d_w: float) ->
     return p_d_w * aw @ aw.conj().T + np.diag(r_dac)
 
 
-def adc_input_covariance(snap, w, alpha_dac, cfg: FullDuplexConfig) -> np.ndarray:
-    """``E[r r^H]`` of seed 004 eq. (8): UL signal, residual analog SI, noise; [N_r, N_r]."""
+def _received_terms(snap, w, alpha_dac, cfg: FullDuplexConfig):
+    """The UL signal ``P_U H_U H_U^H``, residual analog SI ``G_SI C_xDq G_SI^H`` and noise
+    ``sigma^2 I`` at the ADC input (seed 004 eq. (8)), each [N_r, N_r]."""
     p_u, p_d = float(dbm_to_w(cfg.p_ul_dbm)), float(dbm_to_w(cfg.p_dl_dbm))
     c_x = dac_output_covariance(w, alpha_dac, p_d)
-    return (p_u * snap.H_U @ snap.H_U.conj().T + snap.G_SI @ c_x @ snap.G_SI.conj().T
-            + cfg.noise_w * np.eye(snap.H_U.shape[0]))
+    return (p_u * snap.H_U @ snap.H_U.conj().T, snap.G_SI @ c_x @ snap.G_SI.conj().T,
+            cfg.noise_w * np.eye(snap.H_U.shape[0]))
+
+
+def adc_input_covariance(snap, w, alpha_dac, cfg: FullDuplexConfig) -> np.ndarray:
+    """``E[r r^H]`` of seed 004 eq. (8): UL signal, residual analog SI, noise; [N_r, N_r]."""
+    ul, si, noise = _received_terms(snap, w, alpha_dac, cfg)
+    return ul + si + noise
 
 
 def ul_covariance(snap, w, alpha_dac, alpha_adc, cfg: FullDuplexConfig) -> np.ndarray:
     """Covariance of the UL signal after ADC and digital SIC (seed 004 eqs. (7)-(9))."""
-    p_u, p_d = float(dbm_to_w(cfg.p_ul_dbm)), float(dbm_to_w(cfg.p_dl_dbm))
-    c_x = dac_output_covariance(w, alpha_dac, p_d)
-    r_q = alpha_adc * (1 - alpha_adc) * np.real(np.diag(adc_input_covariance(snap, w, alpha_dac,
-                                                                             cfg)))
-    inner = (p_u * snap.H_U @ snap.H_U.conj().T
-             + cfg.kappa_d_lin * snap.G_SI @ c_x @ snap.G_SI.conj().T
-             + cfg.noise_w * np.eye(snap.H_U.shape[0]))
+    ul, si, noise = _received_terms(snap, w, alpha_dac, cfg)
+    # The ADC noise (7) sees all the analog SI; digital SIC then leaves kappa_d of it (9).
+    r_q = alpha_adc * (1 - alpha_adc) * np.real(np.diag(ul + si + noise))
+    inner = ul + cfg.kappa_d_lin * si + noise
     return alpha_adc[:, None] * inner * alpha_adc[None, :] + np.diag(r_q)
 
 

@@ -35,6 +35,24 @@ class NomaPrediction:
     tx_power_w: np.ndarray
 
 
+def received_statistics(h: np.ndarray, precoders: np.ndarray, alpha_t: np.ndarray,
+                        noise_w: float) -> tuple[np.ndarray, np.ndarray]:
+    """Effective channels and ADC-input covariance under the AQNM (seed 000 eqs. (2)-(6), (9)).
+
+    Returns ``a`` [K, M] complex, ``a_k = H_k Theta_k P_k``, and ``E[y y^H]`` [M, M] complex,
+    ``sum_k H_k (Theta P P^H Theta + R_k^T) H_k^H + sigma^2 I``.
+    """
+    num_users, num_bs, num_ant = h.shape
+    alpha_t = np.broadcast_to(alpha_t, precoders.shape)
+    q_t = alpha_t * (1.0 - alpha_t) * np.abs(precoders) ** 2            # diag R_k^T, eq. (4)
+    # NOTE: every user's channel side by side, [M, K N], so the sum over users is one GEMM.
+    h_all = h.transpose(1, 0, 2).reshape(num_bs, num_users * num_ant)
+    a = np.einsum("kmn,kn->km", h, alpha_t * precoders)
+    ryy = (a.T @ a.conj() + (h_all * q_t.reshape(-1)) @ h_all.conj().T
+           + noise_w * np.eye(num_bs))
+    return a, ryy
+
+
 def predict_noma(h: np.ndarray, precoders: np.ndarray, detector: np.ndarray,
                  alpha_t: np.ndarray, alpha_r: np.ndarray, noise_w: float) -> NomaPrediction:
     """AQNM SINRs of seed 000 eqs. (11)-(13).
@@ -50,15 +68,10 @@ def predict_noma(h: np.ndarray, precoders: np.ndarray, detector: np.ndarray,
     """
     num_users, num_bs, num_ant = h.shape
     alpha_t = np.broadcast_to(alpha_t, precoders.shape)
-    beta_t, beta_r = 1.0 - alpha_t, 1.0 - alpha_r
-    q_t = alpha_t * beta_t * np.abs(precoders) ** 2                     # diag R_k^T, eq. (4)
-    # NOTE: every user's channel side by side, [M, K N], so the sums over users are GEMMs.
+    q_t = alpha_t * (1.0 - alpha_t) * np.abs(precoders) ** 2            # diag R_k^T, eq. (4)
     h_all = h.transpose(1, 0, 2).reshape(num_bs, num_users * num_ant)
-    a = np.einsum("kmn,kn->km", h, alpha_t * precoders)                # H_k Theta_k P_k
-    # E[y y^H] = sum_k H_k (Theta P P^H Theta + R_k^T) H_k^H + sigma^2 I, for eq. (9)
-    ryy = (a.T @ a.conj() + (h_all * q_t.reshape(-1)) @ h_all.conj().T
-           + noise_w * np.eye(num_bs))
-    q_r = alpha_r * beta_r * np.real(np.diag(ryy))                     # diag R^R, eq. (9)
+    a, ryy = received_statistics(h, precoders, alpha_t, noise_w)       # H_k Theta_k P_k, E[yy^H]
+    q_r = alpha_r * (1.0 - alpha_r) * np.real(np.diag(ryy))            # diag R^R, eq. (9)
     v = detector * alpha_r                                             # w_k Theta_B
     cross = v @ a.T                                                    # [k, j]
     # w_k Theta_B H_i R_i^T H_i^H Theta_B w_k^H: R_i^T is diagonal over user i's antennas.
