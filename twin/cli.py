@@ -251,14 +251,13 @@ def _constellation(reader):
 
     """Detector outputs of the first recorded slot, rebuilt from its ADC codes (or None)."""
     from twin.chain.combiner import detect
-    from twin.config import parse_scenario
-    from twin.engine import build_system
+    from twin.replay.reprocess import trace_system
 
     wf = reader.waveforms()
     if "adc_codes" not in wf or len(wf.get("slot", [])) == 0:
         return None
-    scenario = parse_scenario(reader.scenario_toml, "trace scenario")
-    system = build_system(scenario)
+    system = trace_system(reader)
+    scenario = system.scenario
     y_q = system.adc.decode(wf["adc_codes"][0], wf["adc_scale"][0])
     row = int(np.searchsorted(reader.slots("slot"), wf["slot"][0]))
     if scenario.system == "noma_uplink":

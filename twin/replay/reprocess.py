@@ -49,14 +49,19 @@ def estimate_detector(y: np.ndarray, s: np.ndarray, kind: str) -> np.ndarray:
     return w / np.linalg.norm(w, axis=1, keepdims=True)
 
 
+def trace_system(reader):
+    """The system a trace was recorded with, rebuilt from the scenario text it carries."""
+    from twin.engine import build_system  # the engine imports the systems; keep replay light
+
+    return build_system(parse_scenario(reader.scenario_toml, f"{reader.path} scenario"))
+
+
 def reprocess(reader, combiner: str = "recorded") -> Reprocessed:
     """Measured rates recomputed from the recorded codes of every recorded slot."""
     if combiner not in COMBINERS:
         raise ValueError(f"--combiner must be one of {', '.join(COMBINERS)}, got {combiner!r}")
-    from twin.engine import build_system
-
-    scenario = parse_scenario(reader.scenario_toml, "trace scenario")
-    system = build_system(scenario)
+    system = trace_system(reader)
+    scenario = system.scenario
     wf = reader.waveforms()
     if "adc_codes" not in wf or len(wf.get("slot", [])) == 0:
         raise ValueError("the trace holds no ADC codes: it was recorded with the AQNM twin or "
