@@ -39,12 +39,6 @@ def _received_terms(snap, w, alpha_dac, cfg: FullDuplexConfig):
             cfg.noise_w * np.eye(snap.H_U.shape[0]))
 
 
-def adc_input_covariance(snap, w, alpha_dac, cfg: FullDuplexConfig) -> np.ndarray:
-    """``E[r r^H]`` of seed 004 eq. (8): UL signal, residual analog SI, noise; [N_r, N_r]."""
-    ul, si, noise = _received_terms(snap, w, alpha_dac, cfg)
-    return ul + si + noise
-
-
 def ul_covariance(snap, w, alpha_dac, alpha_adc, cfg: FullDuplexConfig) -> np.ndarray:
     """Covariance of the UL signal after ADC and digital SIC (seed 004 eqs. (7)-(9))."""
     ul, si, noise = _received_terms(snap, w, alpha_dac, cfg)
