@@ -17,7 +17,11 @@ from twin.chain.source import draw_symbols
 from twin.config import Scenario
 from twin.control.base import FullDuplexAction
 from twin.systems.full_duplex_aqnm import FullDuplexPrediction, predict_full_duplex
-from twin.systems.power import full_duplex_ap_power_w, full_duplex_user_power_w
+from twin.systems.power import (
+    amplifier_power_w,
+    full_duplex_ap_circuit_power_w,
+    full_duplex_user_circuit_power_w,
+)
 from twin.systems.slot import SlotResult, mean_gain
 from twin.units import dbm_to_w, lin_to_db
 
@@ -30,12 +34,17 @@ class FullDuplexSystem:
     scenario: Scenario
     dac: ConverterStage
     adc: ConverterStage
+    circuit_w: float  # AP and users, eqs. (67)-(72) without amplifiers: fixed for a run
 
     @classmethod
     def build(cls, scenario: Scenario) -> FullDuplexSystem:
         c = scenario.full_duplex
-        return cls(scenario, ConverterStage.build(scenario.dac, c.num_tx_ant),
-                   ConverterStage.build(scenario.adc, c.num_rx_ant))
+        dac = ConverterStage.build(scenario.dac, c.num_tx_ant)
+        adc = ConverterStage.build(scenario.adc, c.num_rx_ant)
+        circuit = (full_duplex_ap_circuit_power_w(c.num_tx_ant, c.num_rx_ant, dac.bits, adc.bits,
+                                                  c.power)
+                   + full_duplex_user_circuit_power_w(c.num_dl_users, c.num_ul_users, c.power))
+        return cls(scenario, dac, adc, circuit)
 
     @property
     def user_links(self) -> list[str]:
@@ -74,13 +83,12 @@ class FullDuplexSystem:
         sinr_model = np.concatenate([pred.sinr_dl, pred.sinr_ul])
         rate_meas, rate_model = rate_bps_hz(sinr_meas), rate_bps_hz(sinr_model)
         radiated = float(np.mean(np.abs(dac.values) ** 2, axis=-1).sum())
-        ap_amp, ap_circuit = full_duplex_ap_power_w(radiated, c.num_tx_ant, c.num_rx_ant,
-                                                    self.dac.bits, self.adc.bits, c.power)
-        ap_amp_model, _ = full_duplex_ap_power_w(p_d * float(np.sum(
-            self.dac.alpha[:, None] * np.abs(action.precoder) ** 2)), c.num_tx_ant,
-            c.num_rx_ant, self.dac.bits, self.adc.bits, c.power)
-        ue_amp, ue_circuit = full_duplex_user_power_w(c.num_dl_users, c.num_ul_users, p_u, c.power)
-        circuit = ap_circuit + ue_circuit
+        kappa_pa = c.power.pa_efficiency
+        ap_amp = float(amplifier_power_w(radiated, kappa_pa))                  # eq. (67)
+        ap_amp_model = float(amplifier_power_w(p_d * float(np.sum(
+            self.dac.alpha[:, None] * np.abs(action.precoder) ** 2)), kappa_pa))
+        ue_amp = float(amplifier_power_w(c.num_ul_users * p_u, kappa_pa))      # eq. (72)
+        circuit = self.circuit_w
         total = ap_amp + ue_amp + circuit
         total_model = ap_amp_model + ue_amp + circuit
         metrics = {

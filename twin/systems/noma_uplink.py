@@ -18,7 +18,7 @@ from twin.chain.source import draw_symbols, hard_decision
 from twin.config import Scenario
 from twin.control.base import NomaAction
 from twin.systems.noma_aqnm import NomaPrediction, predict_noma
-from twin.systems.power import noma_amplifier_power_w, noma_circuit_power_w
+from twin.systems.power import amplifier_power_w, noma_circuit_power_w
 from twin.systems.slot import SlotResult, mean_gain
 from twin.units import lin_to_db
 from twin.world.snapshot import NomaSnapshot
@@ -31,12 +31,16 @@ class NomaUplinkSystem:
     scenario: Scenario
     dac: ConverterStage
     adc: ConverterStage
+    circuit_w: float  # all users' P^AC, eqs. (15)-(17): fixed by the resolutions
 
     @classmethod
     def build(cls, scenario: Scenario) -> NomaUplinkSystem:
         c = scenario.noma_uplink
-        return cls(scenario, ConverterStage.build(scenario.dac, c.num_user_ant),
-                   ConverterStage.build(scenario.adc, c.num_bs_ant))
+        dac = ConverterStage.build(scenario.dac, c.num_user_ant)
+        circuit = noma_circuit_power_w(np.broadcast_to(dac.bits, (c.num_users, c.num_user_ant)),
+                                       c.power).sum()
+        return cls(scenario, dac, ConverterStage.build(scenario.adc, c.num_bs_ant),
+                   float(circuit))
 
     @property
     def num_users(self) -> int:
@@ -102,11 +106,10 @@ class NomaUplinkSystem:
         prelog = 1.0 / self.num_users if access == "qoma" else 1.0
         rails = dac.values.view(np.float64).reshape(self.num_users, -1)
         tx_meas = np.einsum("ki,ki->k", rails, rails) / s.shape[1]   # [K], eq. (5), one pass
-        circuit = noma_circuit_power_w(np.broadcast_to(self.dac.bits, action.precoders.shape),
-                                       cfg.power).sum()
+        circuit = self.circuit_w
         rate_model, rate_meas = prelog * rate_bps_hz(sinr_model), prelog * rate_bps_hz(sinr_meas)
-        amp_meas = noma_amplifier_power_w(tx_meas, cfg.power).sum()
-        amp_model = noma_amplifier_power_w(pred.tx_power_w, cfg.power).sum()
+        amp_meas = amplifier_power_w(tx_meas, cfg.power.amplifier_efficiency).sum()   # eq. (14)
+        amp_model = amplifier_power_w(pred.tx_power_w, cfg.power.amplifier_efficiency).sum()
         metrics = {
             "positions_m": snap.positions_m, "speed_mps": snap.speed_mps,
             "sinr_aqnm_db": lin_to_db(sinr_model), "sinr_measured_db": lin_to_db(sinr_meas),

@@ -33,35 +33,31 @@ def noma_circuit_power_w(dac_bits: np.ndarray, cfg: NomaPowerConfig) -> np.ndarr
     return cfg.lo_w + per_antenna.sum(axis=-1)
 
 
-def noma_amplifier_power_w(tx_power_w: np.ndarray, cfg: NomaPowerConfig) -> np.ndarray:
-    """``P_k^AP = P_k^T / eta`` (seed 000 eq. (14))."""
-    return np.asarray(tx_power_w) / cfg.amplifier_efficiency
+def amplifier_power_w(tx_power_w: np.ndarray | float, efficiency: float) -> np.ndarray:
+    """Power amplifier draw ``P^T / eta``: seed 000 eq. (14), and seed 004's
+    ``kappa_PA^-1 P_TX`` (67) and ``P_PA^UE`` (72).
 
-
-def full_duplex_ap_power_w(tx_power_w: float, num_tx: int, num_rx: int, dac_bits: np.ndarray,
-                           adc_bits: np.ndarray, cfg: FullDuplexPowerConfig) -> tuple[float, float]:
-    """AP transmit-side and receive-side power (seed 004 eq. (67)); returns (amplifier, circuit).
-
-    NOTE: eq. (67) writes ``N_t kappa_PA^-1 P_TX`` with ``P_TX = P_D``; we read P_TX as the
-    per-antenna share ``P_D / N_t`` so the amplifiers draw ``P_D / kappa_PA`` in all, the same
-    convention as seed 000 eq. (14).
+    NOTE: seed 004 eq. (67) writes ``N_t kappa_PA^-1 P_TX`` with ``P_TX = P_D``; we read P_TX as
+    the per-antenna share ``P_D / N_t``, so the AP's amplifiers draw ``P_D / kappa_PA`` in all,
+    as in seed 000 eq. (14).
     """
+    return np.asarray(tx_power_w) / efficiency
+
+
+def full_duplex_ap_circuit_power_w(num_tx: int, num_rx: int, dac_bits: np.ndarray,
+                                   adc_bits: np.ndarray, cfg: FullDuplexPowerConfig) -> float:
+    """AP transmit- and receive-side circuit power (seed 004 eq. (67), amplifiers excluded)."""
     rf_tx = num_tx * (2 * cfg.lowpass_w + 2 * cfg.mixer_w + cfg.hybrid_w)
     rf_rx = num_rx * (2 * cfg.lowpass_w + 2 * cfg.mixer_w + cfg.hybrid_w + cfg.lna_w)
     conv_tx = 2.0 * np.sum(cfg.agc_w + dac_power_w(dac_bits, cfg.dac_sampling_hz))
     conv_rx = 2.0 * np.sum(cfg.agc_w + adc_power_w(adc_bits, cfg.adc_sampling_hz,
                                                     cfg.adc_energy_j))
-    circuit = 2 * cfg.lo_w + rf_tx + rf_rx + conv_tx + conv_rx + 2 * cfg.baseband_w
-    return tx_power_w / cfg.pa_efficiency, float(circuit)
+    return float(2 * cfg.lo_w + rf_tx + rf_rx + conv_tx + conv_rx + 2 * cfg.baseband_w)
 
 
-def full_duplex_user_power_w(num_dl: int, num_ul: int, ul_tx_power_w: float,
-                             cfg: FullDuplexPowerConfig) -> tuple[float, float]:
-    """Users' power (seed 004 eqs. (70)-(72)); returns (amplifier, circuit).
-
-    The user PA term ``P_PA^UE`` is read as ``P_U / kappa_PA``.
-    """
+def full_duplex_user_circuit_power_w(num_dl: int, num_ul: int,
+                                     cfg: FullDuplexPowerConfig) -> float:
+    """Users' circuit power (seed 004 eqs. (70)-(72), the UL users' PA excluded)."""
     common = (cfg.lo_w + 2 * cfg.lowpass_w + 2 * cfg.mixer_w + cfg.hybrid_w + 2 * cfg.agc_w
               + cfg.baseband_w)
-    circuit = num_dl * (common + cfg.lna_w) + num_ul * common
-    return num_ul * ul_tx_power_w / cfg.pa_efficiency, float(circuit)
+    return float(num_dl * (common + cfg.lna_w) + num_ul * common)
