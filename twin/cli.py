@@ -45,14 +45,21 @@ def _kinds_list(text: str) -> list[str]:
     return kinds
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
+def _int_at_least(lowest: int, what: str):
+    """An argparse ``type`` accepting integers >= ``lowest``, with a one-line error."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = lowest - 1
+        if value < lowest:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+        return value
+    return parse
+
+
+_positive_int = _int_at_least(1, "a positive integer")
+_non_negative_int = _int_at_least(0, "a non-negative integer")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="uniform quantizer mode (default mid_riser)")
     q.add_argument("--samples", type=_positive_int, default=1 << 20,
                    help="complex Gaussian samples per quantizer (default 1048576)")
-    q.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    q.add_argument("--seed", type=_non_negative_int, default=0, help="random seed (default 0)")
     q.add_argument("--out", type=Path, default=Path("runs/quantizers"),
                    help="folder for quantizers.png and quantizers.json (default runs/quantizers)")
     q.add_argument("--json", action="store_true", help="print the records as JSON on stdout")
@@ -169,16 +176,6 @@ def format_quantizer_table(rows) -> str:
             f"{r.beta_aqnm:>12.5g}{100 * r.beta_rel_error:>9.2f}%{r.beta_exact:>12.5g}"
             f"{r.alpha_measured:>13.6f}{1 - r.beta_measured:>14.6f}{100 * r.clip_rate:>9.3f}")
     return "\n".join(lines)
-
-
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
-    return value
 
 
 def cmd_run(args: argparse.Namespace) -> int:
