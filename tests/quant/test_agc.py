@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from twin.quant import AutomaticGainControl, Converter, LloydMaxQuantizer, UniformQuantizer
-from twin.quant.compare import complex_gaussian
+from twin.rng import complex_normal
 
 
 def _rail_rms(x):
@@ -14,7 +14,7 @@ def _rail_rms(x):
 @pytest.mark.parametrize("quantizer", [UniformQuantizer(4), LloydMaxQuantizer(3)], ids=repr)
 def test_rms_mode_reaches_unit_rail_rms(quantizer):
     rng = np.random.default_rng(3)
-    x = complex_gaussian(rng, (4, 4096)) * np.array([[1e-3], [1.0], [30.0], [1e4]])
+    x = complex_normal(rng, (4, 4096)) * np.array([[1e-3], [1.0], [30.0], [1e4]])
     scale = AutomaticGainControl().scale(x, quantizer)
     # Deterministic identity: after dividing by the gain, each rail has RMS 1 (the loading
     # the quantizer is designed for), to float64 round-off.
@@ -23,7 +23,7 @@ def test_rms_mode_reaches_unit_rail_rms(quantizer):
 
 def test_rms_backoff_sets_full_scale_over_rms():
     q = UniformQuantizer(6)
-    x = complex_gaussian(np.random.default_rng(4), (2, 2048))
+    x = complex_normal(np.random.default_rng(4), (2, 2048))
     scale = AutomaticGainControl(backoff_db=12.0).scale(x, q)
     ratio_db = 20 * np.log10(q.full_scale / _rail_rms(x / scale))
     np.testing.assert_allclose(ratio_db, 12.0, rtol=1e-12)
@@ -31,7 +31,7 @@ def test_rms_backoff_sets_full_scale_over_rms():
 
 def test_max_mode_maps_the_peak_to_full_scale_and_never_clips():
     q = UniformQuantizer(5)
-    x = complex_gaussian(np.random.default_rng(5), (3, 1000))
+    x = complex_normal(np.random.default_rng(5), (3, 1000))
     conv = Converter(q, AutomaticGainControl(mode="max"))(x)
     peak = np.maximum(np.abs(x.real), np.abs(x.imag)).max(axis=-1)
     # The AGC keeps a relative margin of 1e-6 inside full scale (agc._PEAK_MARGIN).
@@ -49,7 +49,7 @@ def test_clip_rate_of_gaussian_matches_the_tail_probability():
     from scipy.stats import norm
 
     q = UniformQuantizer(3)
-    x = complex_gaussian(np.random.default_rng(6), (8, 1 << 15))
+    x = complex_normal(np.random.default_rng(6), (8, 1 << 15))
     conv = Converter(q)(x)
     expected = 2 * norm.sf(q.full_scale)
     # 2^19 rails: binomial standard error sqrt(p (1 - p) / n) ~ 1.9e-4 at p = 0.019; 5 of them.

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from twin.quant import aqnm_alpha, aqnm_beta, aqnm_noise_covariance, aqnm_quantize
-from twin.quant.compare import complex_gaussian
+from twin.rng import complex_normal
 
 
 def test_beta_is_table_one_up_to_five_bits():
@@ -44,7 +44,7 @@ def test_bad_bits_raise(bad):
 
 def test_aqnm_twin_has_the_modelled_gain_and_noise():
     rng = np.random.default_rng(8)
-    x = complex_gaussian(rng, (3, 1 << 17)) * np.array([[0.1], [1.0], [10.0]])
+    x = complex_normal(rng, (3, 1 << 17)) * np.array([[0.1], [1.0], [10.0]])
     bits = np.array([1, 3, 6])
     y = aqnm_quantize(x, bits, rng)
     power = np.mean(np.abs(x) ** 2, axis=-1)

@@ -5,15 +5,15 @@ import pytest
 
 from twin.quant import AutomaticGainControl
 from twin.quant.aqnm import BETA_TABLE_I
-from twin.quant.compare import check_quantizer, compare_quantizers, complex_gaussian
-from twin.rng import stream
+from twin.quant.compare import check_quantizer, compare_quantizers
+from twin.rng import complex_normal, stream
 
 N = 1 << 18  # complex samples: relative standard error of beta-hat ~0.3 %
 
 
 @pytest.fixture(scope="module")
 def signal():
-    return complex_gaussian(stream(11, "test"), (8, N // 8))
+    return complex_normal(stream(11, "test"), (8, N // 8))
 
 
 @pytest.mark.parametrize("bits", sorted(BETA_TABLE_I))

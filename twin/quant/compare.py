@@ -69,11 +69,6 @@ def measure(x: np.ndarray, y: np.ndarray) -> dict[str, float]:
             "alpha_stderr": alpha_se, "noise_measured": noise}
 
 
-def complex_gaussian(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
-    """Unit-power circularly-symmetric complex Gaussian samples, complex128."""
-    return complex_normal(rng, shape)
-
-
 def check_quantizer(kind: str, bits: int, x: np.ndarray, agc: AutomaticGainControl,
                     mode: str = "mid_riser") -> QuantizerCheck:
     """Run ``x`` through one converter and compare with the AQNM."""
@@ -105,7 +100,7 @@ def compare_quantizers(bits: Iterable[int], kinds: Iterable[str], num_samples: i
     """
     if num_samples < 2 * num_antennas:
         raise ValueError(f"num_samples must be at least {2 * num_antennas}, got {num_samples}")
-    x = complex_gaussian(rng, (num_antennas, num_samples // num_antennas))
+    x = complex_normal(rng, (num_antennas, num_samples // num_antennas))   # unit power
     agc = agc or AutomaticGainControl()
     rows = []
     for kind in kinds:
