@@ -216,6 +216,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     import numpy as np
 
     from twin.plots.replay import plot_replay
+    from twin.replay.reprocess import constellation as replay_constellation
     from twin.replay.reprocess import reprocess
     from twin.replay.summary import format_summary, summarize_slots
     from twin.trace.reader import TraceReader
@@ -226,7 +227,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
             print(f"note: {args.trace} is incomplete (the run stopped early); "
                   f"showing its {reader.num_slots} recorded slots", file=sys.stderr)
         print(format_summary(summarize_slots(slots, attrs)))
-        constellation = _constellation(reader)
+        constellation = replay_constellation(reader)
         if args.reprocess:
             rep = reprocess(reader, args.combiner)
             gap = rep.rate_reprocessed - rep.rate_recorded
@@ -241,31 +242,6 @@ def cmd_replay(args: argparse.Namespace) -> int:
     for path in plot_replay(slots, attrs, out_dir, constellation=constellation):
         print(f"plot: {path}")
     return 0
-
-
-def _constellation(reader):
-    import numpy as np
-
-    """Detector outputs of the first recorded slot, rebuilt from its ADC codes (or None)."""
-    from twin.chain.combiner import detect
-    from twin.replay.reprocess import trace_system
-
-    wf = reader.waveforms()
-    if "adc_codes" not in wf or len(wf.get("slot", [])) == 0:
-        return None
-    system = trace_system(reader)
-    scenario = system.scenario
-    y_q = system.adc.decode(wf["adc_codes"][0], wf["adc_scale"][0])
-    row = int(np.searchsorted(reader.slots("slot"), wf["slot"][0]))
-    if scenario.system == "noma_uplink":
-        z = detect(reader.slots("detector")[row], y_q)
-        gain = np.sum(z * wf["symbols"][0].conj(), axis=1) / np.sum(
-            np.abs(wf["symbols"][0]) ** 2, axis=1)
-    else:
-        z = detect(reader.slots("combiner")[row].conj().T, y_q)
-        gain = np.sum(z * wf["symbols_ul"][0].conj(), axis=1) / np.sum(
-            np.abs(wf["symbols_ul"][0]) ** 2, axis=1)
-    return (z / gain[:, None]).reshape(-1)
 
 
 def cmd_analyze_fd_bits(args: argparse.Namespace) -> int:

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from twin.chain.measure import rate_bps_hz
+from twin.chain.combiner import detect
+from twin.chain.measure import projection_gain, rate_bps_hz
 from twin.chain.sic import digital_sic
 from twin.config import parse_scenario
 
@@ -99,3 +100,24 @@ def reprocess(reader, combiner: str = "recorded") -> Reprocessed:
             sinr = system.uplink_back_end(y_q, x_dq, wf["g_si"][i], f, wf["symbols_ul"][i])
         out.append(prelog * rate_bps_hz(sinr))
     return Reprocessed(slots, per_slot["rate_measured_bps_hz"][:, users], np.array(out), users)
+
+
+def constellation(reader) -> np.ndarray | None:
+    """Detector outputs of the first recorded slot, rebuilt from its ADC codes and scaled by
+    their projection gain onto the known symbols; ``None`` when no codes were recorded.
+
+    For the uplink NOMA system these are the detector outputs before SIC; for full duplex the
+    UL combiner outputs before digital SIC.
+    """
+    wf = reader.waveforms()
+    if "adc_codes" not in wf or len(wf.get("slot", [])) == 0:
+        return None
+    system = trace_system(reader)
+    y_q = system.adc.decode(wf["adc_codes"][0], wf["adc_scale"][0])
+    row = int(np.searchsorted(reader.slots("slot"), wf["slot"][0]))
+    if system.scenario.system == "noma_uplink":
+        rows, s = reader.slots("detector")[row], wf["symbols"][0]
+    else:
+        rows, s = reader.slots("combiner")[row].conj().T, wf["symbols_ul"][0]
+    z = detect(rows, y_q)
+    return (z / projection_gain(z, s)[:, None]).reshape(-1)
