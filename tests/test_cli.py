@@ -66,3 +66,9 @@ def test_run_without_a_scenario_uses_the_embedded_default(capsys, tmp_path):
     assert "run default" in out
     assert "3 slots of 1 ms" in out
     assert trace.stat().st_size > 0
+
+
+def test_reproduce_rejects_an_unknown_target(capsys):
+    # The one-line error of every user mistake, exit status 2 (cli.EXIT_USAGE).
+    assert main(["reproduce", "no-such-figure"]) == 2
+    assert "unknown target 'no-such-figure'" in capsys.readouterr().err

@@ -130,6 +130,20 @@ def build_parser() -> argparse.ArgumentParser:
     fd.add_argument("--json", action="store_true", help="print the results as JSON")
     fd.set_defaults(func=cmd_analyze_fd_bits)
 
+    rp = sub.add_parser("reproduce", help="reproduce a paper figure (CSV and PNG)",
+                        description="Evaluate one paper figure, by the AQNM formulas and "
+                                    "bit-true through the engine's chain; write "
+                                    "<target>.csv and <target>.png.")
+    rp.add_argument("target", nargs="?", metavar="TARGET",
+                    help="figure to reproduce; omit it (or pass --list) to list the targets")
+    rp.add_argument("--list", action="store_true", help="list the targets and exit")
+    rp.add_argument("--drops", type=_positive_int,
+                    help="channel drops per point (default: the target's, small enough for a test)")
+    rp.add_argument("--seed", type=_non_negative_int, default=0, help="random seed (default 0)")
+    rp.add_argument("--out", type=Path, default=Path("runs/reproduce"),
+                    help="output folder (default runs/reproduce)")
+    rp.set_defaults(func=cmd_reproduce)
+
     v = sub.add_parser("validate", help="check scenario files and print what they set")
     v.add_argument("scenarios", nargs="+", type=Path, metavar="SCENARIO")
     v.set_defaults(func=cmd_validate)
@@ -272,6 +286,27 @@ def cmd_analyze_fd_bits(args: argparse.Namespace) -> int:
               f"{r['eta_adc_measured_dbm']:>15.2f}{r['ul_margin_measured_db']:>17.2f}")
     print("\nAnalytic columns use beta = (pi sqrt3/2) 2^-2b at every b, as Sec. III does; "
           "'UL margin' is P_U rho_U over the noise floor (17), positive when (20) holds.")
+    return 0
+
+
+def cmd_reproduce(args: argparse.Namespace) -> int:
+    from twin.reproduce import targets
+
+    table = targets()
+    if args.list or args.target is None:
+        for t in table.values():
+            print(f"{t.name:<12}{t.title}  (default --drops {t.default_drops})")
+        return 0
+    if args.target not in table:
+        raise ValueError(f"unknown target {args.target!r}; choose from "
+                         f"{', '.join(table) or '(none registered)'}")
+    target = table[args.target]
+    drops = args.drops or target.default_drops
+    with tqdm(desc=target.name, unit="step", disable=None, file=sys.stderr) as bar:
+        result = target.run(drops, args.seed, args.out, bar)
+    for line in result.findings:
+        print(line)
+    print(f"csv: {result.csv_path}\nplot: {result.png_path}")
     return 0
 
 
