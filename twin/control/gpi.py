@@ -51,6 +51,42 @@ def sum_se_bps_hz(snap, w, f, alpha_dac, alpha_adc, cfg: FullDuplexConfig) -> fl
 
 
 @dataclass(frozen=True, slots=True)
+class _Powers:
+    """The config's linear powers, converted once (its properties convert dBm on every read)."""
+
+    p_d_w: float
+    p_u_w: float
+    noise_w: float
+    kappa_d: float
+
+    @classmethod
+    def of(cls, cfg: FullDuplexConfig) -> _Powers:
+        return cls(float(dbm_to_w(cfg.p_dl_dbm)), float(dbm_to_w(cfg.p_ul_dbm)), cfg.noise_w,
+                   cfg.kappa_d_lin)
+
+
+@dataclass(frozen=True, slots=True)
+class _DownlinkTerms:
+    """The combiner-independent half of :class:`RayleighTerms`, built once per snapshot."""
+
+    quad: np.ndarray      # [K_D, N_t, N_t], M_k (43)
+    const: np.ndarray     # [K_D], c_k (42)
+    gain: np.ndarray      # [N_t, K_D], Phi_aDAC h_D,k
+
+    @classmethod
+    def build(cls, snap, alpha_dac: np.ndarray, pw: _Powers) -> _DownlinkTerms:
+        ab_dac = alpha_dac * (1 - alpha_dac)                             # Phi_a Phi_b, [N_t]
+        # seed 004 eq. (43): M_k = (Phi h)(Phi h)^H + Phi_a Phi_b diag{h h^H}
+        gain = alpha_dac[:, None] * snap.H_D                             # [N_t, K_D]
+        m = np.einsum("nk,mk->knm", gain, gain.conj())
+        m[:, np.arange(len(alpha_dac)), np.arange(len(alpha_dac))] += (
+            ab_dac[:, None] * np.abs(snap.H_D) ** 2).T
+        # seed 004 eq. (42): CCI and noise over P_D
+        c_dl = (pw.p_u_w * np.sum(np.abs(snap.G_CCI) ** 2, axis=0) + pw.noise_w) / pw.p_d_w
+        return cls(m, c_dl, gain)
+
+
+@dataclass(frozen=True, slots=True)
 class RayleighTerms:
     """Every user's SE as ``log2(w^H A w / w^H B w)`` for a fixed combiner (eqs. (43)-(56)).
 
@@ -80,64 +116,80 @@ class RayleighTerms:
     @classmethod
     def build(cls, snap, combiner, alpha_dac, alpha_adc, cfg: FullDuplexConfig) -> RayleighTerms:
         """The matrices for ``snap`` and the fixed combiner ``F`` [N_r, K_U]."""
-        p_d, p_u = float(dbm_to_w(cfg.p_dl_dbm)), float(dbm_to_w(cfg.p_ul_dbm))
-        s2, k_d = cfg.noise_w, cfg.kappa_d_lin
+        pw = _Powers.of(cfg)
+        return cls._with_combiner(_DownlinkTerms.build(snap, alpha_dac, pw), snap, combiner,
+                                  alpha_dac, alpha_adc, pw)
+
+    @classmethod
+    def _with_combiner(cls, downlink: _DownlinkTerms, snap, combiner, alpha_dac, alpha_adc,
+                       pw: _Powers) -> RayleighTerms:
+        """The UL half (eqs. (47)-(56)) for ``F`` [N_r, K_U], joined to a prebuilt DL half."""
         ab_dac = alpha_dac * (1 - alpha_dac)                             # Phi_a Phi_b, [N_t]
         g_si, h_u = snap.G_SI, snap.H_U
-        # seed 004 eq. (43): M_k = (Phi h)(Phi h)^H + Phi_a Phi_b diag{h h^H}
-        gain = alpha_dac[:, None] * snap.H_D                             # [N_t, K_D]
-        m = np.einsum("nk,mk->knm", gain, gain.conj())
-        m[:, np.arange(len(alpha_dac)), np.arange(len(alpha_dac))] += (
-            ab_dac[:, None] * np.abs(snap.H_D) ** 2).T
-        # seed 004 eq. (42): CCI and noise over P_D
-        c_dl = (p_u * np.sum(np.abs(snap.G_CCI) ** 2, axis=0) + s2) / p_d  # [K_D]
         # seed 004 eq. (48): Psi_SI,k from u_k = G^H Phi_aADC f_k
         fa = alpha_adc[:, None] * combiner                               # [N_r, K_U]
         u = g_si.conj().T @ fa                                           # [N_t, K_U]
-        psi_si = (np.einsum("nk,mk->knm", alpha_dac[:, None] * u, (alpha_dac[:, None] * u).conj())
-                  + _diag_stack(ab_dac[:, None] * np.abs(u) ** 2))
+        au = alpha_dac[:, None] * u
         # seed 004 eq. (50): Psi_QN,k with d_k = Phi_aADC Phi_bADC |f_k|^2
         d = (alpha_adc * (1 - alpha_adc))[:, None] * np.abs(combiner) ** 2  # [N_r, K_U]
-        gdg = np.einsum("nm,nk,nl->kml", g_si.conj(), d, g_si)           # G^H diag(d_k) G
-        psi_qn = (alpha_dac[None, :, None] * gdg * alpha_dac[None, None, :]
-                  + _diag_stack(ab_dac[:, None] * (np.abs(g_si) ** 2).T @ d))
-        # seed 004 eq. (52), in w: N_k = P_D/P_U (Psi_QN,k + kappa_d Psi_SI,k)
-        n = p_d / p_u * (psi_qn + k_d * psi_si)
+        ga = g_si * alpha_dac                                            # G Phi_a, [N_r, N_t]
+        gdg = (ga.conj().T * d.T[:, None, :]) @ ga                       # Phi G^H diag(d_k) G Phi
+        # seed 004 eq. (52), in w: N_k = P_D/P_U (Psi_QN,k + kappa_d Psi_SI,k); the diagonal
+        # Phi_a Phi_b terms of (48) and (50) added once
+        n = gdg + pw.kappa_d * np.einsum("nk,mk->knm", au, au.conj())
+        idx = np.arange(len(alpha_dac))
+        n[:, idx, idx] += (ab_dac[:, None]
+                           * (pw.kappa_d * np.abs(u) ** 2 + (np.abs(g_si) ** 2).T @ d)).T
+        n *= pw.p_d_w / pw.p_u_w
         # seed 004 eq. (56): phi_k, the precoder-independent UL terms over P_U
         cross = np.abs(fa.conj().T @ h_u) ** 2                           # [K_U, K_U]
         phi = (cross.sum(axis=1) + d.T @ np.sum(np.abs(h_u) ** 2, axis=1)
-               + s2 / p_u * (alpha_adc @ np.abs(combiner) ** 2))
-        return cls(np.concatenate([m, n]), np.concatenate([c_dl, phi]), gain,
-                   np.diag(cross).copy())
+               + pw.noise_w / pw.p_u_w * (alpha_adc @ np.abs(combiner) ** 2))
+        return cls(np.concatenate([downlink.quad, n]), np.concatenate([downlink.const, phi]),
+                   downlink.gain, np.diag(cross).copy())
 
     def forms(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(num, den)`` [K_D + K_U] for ``W`` [N_t, K_D]; ``num/den = 1 + SINR``."""
-        energy = np.sum(np.abs(w) ** 2)
-        num = np.real(np.einsum("nk,jnm,mk->j", w.conj(), self.quad, w)) + self.const * energy
-        desired = np.concatenate([np.abs(np.sum(self.dl_gain.conj() * w, axis=0)) ** 2,
-                                  self.ul_desired * energy])
+        energy = np.vdot(w, w).real
+        # NOTE: sum_i w_i^H Q w_i = sum_nm Q_nm (W W^H)_mn, one product with every Q at once
+        s_t = (w.conj() @ w.T).ravel()                                   # (W W^H)^T, [N_t^2]
+        num = (self.quad.reshape(len(self.quad), -1) @ s_t).real + self.const * energy
+        k_d = w.shape[1]
+        desired = np.empty_like(num)
+        desired[:k_d] = np.abs(np.sum(self.dl_gain.conj() * w, axis=0)) ** 2
+        desired[k_d:] = self.ul_desired * energy
         return num, num - desired
+
+    def sum_se_bps_hz(self, w: np.ndarray) -> float:
+        """Sum SE (57) ``sum_j log2(num_j / den_j)`` at ``W`` [N_t, K_D], bits/s/Hz."""
+        num, den = self.forms(w)
+        return float(np.sum(np.log2(num / den)))
 
     def kkt(self, w: np.ndarray) -> KKTBlocks:
         """``A_KKT``, ``B_KKT`` and ``lambda`` at ``W`` (seed 004 eqs. (60)-(62))."""
         num, den = self.forms(w)
-        num_t = w.shape[0]
-        k_d = self.dl_gain.shape[1]
-        eye = np.eye(num_t)
-        a_blk = np.einsum("j,jnm->nm", 1 / num, self.quad) + np.sum(self.const / num) * eye
-        b_common = (np.einsum("j,jnm->nm", 1 / den, self.quad)
-                    + (np.sum(self.const / den) - np.sum(self.ul_desired / den[k_d:])) * eye)
-        rank_one = np.einsum("nk,mk->knm", self.dl_gain, self.dl_gain.conj())
-        b_blocks = b_common[None] - rank_one / den[:k_d, None, None]
+        a_blk, b_blocks = self._kkt_blocks(num, den, self._rank_one())
         return KKTBlocks(a_blk, b_blocks, float(np.prod(num / den)))
 
+    def _rank_one(self) -> np.ndarray:
+        """``(Phi h_D,k)(Phi h_D,k)^H`` [K_D, N_t, N_t]: user k's desired term in ``A_k``."""
+        return np.einsum("nk,mk->knm", self.dl_gain, self.dl_gain.conj())
 
-def _diag_stack(values: np.ndarray) -> np.ndarray:
-    """[n, K] -> [K, n, n], ``diag(values[:, k])`` for each k."""
-    out = np.zeros((values.shape[1], values.shape[0], values.shape[0]), dtype=values.dtype)
-    idx = np.arange(values.shape[0])
-    out[:, idx, idx] = values.T
-    return out
+    def _kkt_blocks(self, num: np.ndarray, den: np.ndarray,
+                    rank_one: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``a_block`` [N_t, N_t] and ``b_blocks`` [K_D, N_t, N_t] of :class:`KKTBlocks`.
+
+        Seed 004 eqs. (60)-(61): ``sum_k A_k / (w^H A_k w)`` and ``sum_k B_k / (w^H B_k w)``
+        (and C_k, D_k), summed as one product of the weights with every ``quad_j``.
+        """
+        num_t, k_d = self.dl_gain.shape
+        weights = 1 / np.stack((num, den))                               # [2, K_D + K_U]
+        blk = (weights @ self.quad.reshape(len(self.quad), -1)).reshape(2, num_t, num_t)
+        shift = weights @ self.const
+        shift[1] -= np.sum(self.ul_desired * weights[1, k_d:])
+        diag = np.arange(num_t)
+        blk[:, diag, diag] += shift[:, None]
+        return blk[0], blk[1][None] - rank_one * weights[1, :k_d, None, None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,8 +247,8 @@ class GPIResult:
     ----------
     precoder : [N_t, K_D], complex128, ``||W||_F = 1``
     iterations : int, GPI updates made
-    sum_se_history : [iterations + 1], float, bits/s/Hz, from ``predict_full_duplex``: the
-        starting point, then after each update
+    sum_se_history : [iterations + 1], float, bits/s/Hz, (57) from the Rayleigh forms (equal
+        to ``predict_full_duplex`` to round-off): the starting point, then after each update
     """
 
     precoder: np.ndarray
@@ -225,16 +277,26 @@ def gpi_precoder(snap, combiner: np.ndarray, alpha_dac: np.ndarray, alpha_adc: n
     GPIResult
     """
     w = rzf_precoder(snap, cfg) if w0 is None else _unit(w0)
-    terms = RayleighTerms.build(snap, combiner, alpha_dac, alpha_adc, cfg)
-    history = [sum_se_bps_hz(snap, w, combiner, alpha_dac, alpha_adc, cfg)]
+    return _power_iteration(RayleighTerms.build(snap, combiner, alpha_dac, alpha_adc, cfg), w,
+                            epsilon, max_iter)
+
+
+def _power_iteration(terms: RayleighTerms, w: np.ndarray, epsilon: float,
+                     max_iter: int) -> GPIResult:
+    """Algorithm 1's loop (lines 3-8) from the unit-norm ``w`` [N_t, K_D]; see gpi_precoder."""
+    rank_one = terms._rank_one()
+    num, den = terms.forms(w)
+    history = [np.sum(np.log2(num / den))]
     n = 0
     while n < max_iter:
-        kkt = terms.kkt(w)
+        a_blk, b_blocks = terms._kkt_blocks(num, den, rank_one)
         # NOTE: lambda scales A_KKT only; the normalization removes it, so it is left out.
-        w_new = _unit(kkt.solve_b(kkt.a_block @ w))
+        # B_KKT^{-1} block by block (§IV-D): one batched N_t x N_t solve, one block per user.
+        w_new = _unit(np.linalg.solve(b_blocks, (a_blk @ w).T[..., None])[..., 0].T)
         step = np.linalg.norm(w_new - w)
         w, n = w_new, n + 1
-        history.append(sum_se_bps_hz(snap, w, combiner, alpha_dac, alpha_adc, cfg))
+        num, den = terms.forms(w)
+        history.append(np.sum(np.log2(num / den)))
         if step < epsilon:
             break
     return GPIResult(w, n, np.array(history))
@@ -292,18 +354,22 @@ def alternate(snap, alpha_dac: np.ndarray, alpha_adc: np.ndarray, cfg: FullDuple
     the RZF again (the paper's line 4 leaves the start open): restarting would undo the
     previous rounds and the outer loop would not settle (seeds/README.md).
     """
+    pw = _Powers.of(cfg)
+    downlink = _DownlinkTerms.build(snap, alpha_dac, pw)       # the same in every round
     w = rzf_precoder(snap, cfg) if w0 is None else _unit(w0)
     f = qmmse_combiner(snap, w, alpha_dac, alpha_adc, cfg)
-    history = [sum_se_bps_hz(snap, w, f, alpha_dac, alpha_adc, cfg)]
+    terms = RayleighTerms._with_combiner(downlink, snap, f, alpha_dac, alpha_adc, pw)
+    history = [terms.sum_se_bps_hz(w)]
     inner = t = 0
     while t < t_max:
-        res = gpi_precoder(snap, f, alpha_dac, alpha_adc, cfg, w, epsilon=epsilon,
-                           max_iter=n_max)
+        res = _power_iteration(terms, w, epsilon, n_max)
         f_new = qmmse_combiner(snap, res.precoder, alpha_dac, alpha_adc, cfg)
         step_w = np.linalg.norm(res.precoder - w)
         step_f = np.linalg.norm(f_new - f) / np.linalg.norm(f_new)
         w, f, t, inner = res.precoder, f_new, t + 1, inner + res.iterations
-        history.append(sum_se_bps_hz(snap, w, f, alpha_dac, alpha_adc, cfg))
+        # The next round's terms score this round's end: (W, F) after qMMSE.
+        terms = RayleighTerms._with_combiner(downlink, snap, f, alpha_dac, alpha_adc, pw)
+        history.append(terms.sum_se_bps_hz(w))
         if step_w < epsilon and step_f < epsilon:
             break
     return AlternationResult(w, f, t, inner, np.array(history))
