@@ -37,8 +37,8 @@ import numpy as np
 
 from twin.chain.convert import bits_per_antenna
 from twin.config import FullDuplexConfig, Scenario
+from twin.control import gpi_kernel
 from twin.control.base import FullDuplexAction, Observation
-from twin.control.qmmse import qmmse_combiner
 from twin.quant.aqnm import aqnm_alpha
 from twin.systems.full_duplex_aqnm import predict_full_duplex
 from twin.units import dbm_to_w
@@ -124,41 +124,25 @@ class RayleighTerms:
     def _with_combiner(cls, downlink: _DownlinkTerms, snap, combiner, alpha_dac, alpha_adc,
                        pw: _Powers) -> RayleighTerms:
         """The UL half (eqs. (47)-(56)) for ``F`` [N_r, K_U], joined to a prebuilt DL half."""
-        ab_dac = alpha_dac * (1 - alpha_dac)                             # Phi_a Phi_b, [N_t]
-        g_si, h_u = snap.G_SI, snap.H_U
-        # seed 004 eq. (48): Psi_SI,k from u_k = G^H Phi_aADC f_k
-        fa = alpha_adc[:, None] * combiner                               # [N_r, K_U]
-        u = g_si.conj().T @ fa                                           # [N_t, K_U]
-        au = alpha_dac[:, None] * u
-        # seed 004 eq. (50): Psi_QN,k with d_k = Phi_aADC Phi_bADC |f_k|^2
-        d = (alpha_adc * (1 - alpha_adc))[:, None] * np.abs(combiner) ** 2  # [N_r, K_U]
-        ga = g_si * alpha_dac                                            # G Phi_a, [N_r, N_t]
-        gdg = (ga.conj().T * d.T[:, None, :]) @ ga                       # Phi G^H diag(d_k) G Phi
-        # seed 004 eq. (52), in w: N_k = P_D/P_U (Psi_QN,k + kappa_d Psi_SI,k); the diagonal
-        # Phi_a Phi_b terms of (48) and (50) added once
-        n = gdg + pw.kappa_d * np.einsum("nk,mk->knm", au, au.conj())
-        idx = np.arange(len(alpha_dac))
-        n[:, idx, idx] += (ab_dac[:, None]
-                           * (pw.kappa_d * np.abs(u) ** 2 + (np.abs(g_si) ** 2).T @ d)).T
-        n *= pw.p_d_w / pw.p_u_w
-        # seed 004 eq. (56): phi_k, the precoder-independent UL terms over P_U
-        cross = np.abs(fa.conj().T @ h_u) ** 2                           # [K_U, K_U]
-        phi = (cross.sum(axis=1) + d.T @ np.sum(np.abs(h_u) ** 2, axis=1)
-               + pw.noise_w / pw.p_u_w * (alpha_adc @ np.abs(combiner) ** 2))
-        return cls(np.concatenate([downlink.quad, n]), np.concatenate([downlink.const, phi]),
-                   downlink.gain, np.diag(cross).copy())
+        k_d, (num_t, k_u) = len(downlink.const), (len(alpha_dac), combiner.shape[1])
+        quad = np.empty((k_d + k_u, num_t, num_t), dtype=np.complex128)
+        quad[:k_d] = downlink.quad
+        const = np.empty(k_d + k_u)
+        const[:k_d] = downlink.const
+        ul_desired = np.empty(k_u)
+        gpi_kernel.uplink_terms(_c128(snap.G_SI), _c128(snap.H_U), _c128(combiner),
+                                np.asarray(alpha_dac, dtype=float),
+                                np.asarray(alpha_adc, dtype=float), pw.kappa_d,
+                                pw.p_d_w / pw.p_u_w, pw.noise_w / pw.p_u_w, quad[k_d:],
+                                const[k_d:], ul_desired)
+        return cls(quad, const, downlink.gain, ul_desired)
 
     def forms(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(num, den)`` [K_D + K_U] for ``W`` [N_t, K_D]; ``num/den = 1 + SINR``."""
-        energy = np.vdot(w, w).real
-        # NOTE: sum_i w_i^H Q w_i = sum_nm Q_nm (W W^H)_mn, one product with every Q at once
-        s_t = (w.conj() @ w.T).ravel()                                   # (W W^H)^T, [N_t^2]
-        num = (self.quad.reshape(len(self.quad), -1) @ s_t).real + self.const * energy
-        k_d = w.shape[1]
-        desired = np.empty_like(num)
-        desired[:k_d] = np.abs(np.sum(self.dl_gain.conj() * w, axis=0)) ** 2
-        desired[k_d:] = self.ul_desired * energy
-        return num, num - desired
+        num, den = np.empty(len(self.const)), np.empty(len(self.const))
+        gpi_kernel.rayleigh_forms(self.quad, self.const, self.dl_gain, self.ul_desired,
+                                  _c128(w), num, den)
+        return num, den
 
     def sum_se_bps_hz(self, w: np.ndarray) -> float:
         """Sum SE (57) ``sum_j log2(num_j / den_j)`` at ``W`` [N_t, K_D], bits/s/Hz."""
@@ -168,28 +152,12 @@ class RayleighTerms:
     def kkt(self, w: np.ndarray) -> KKTBlocks:
         """``A_KKT``, ``B_KKT`` and ``lambda`` at ``W`` (seed 004 eqs. (60)-(62))."""
         num, den = self.forms(w)
-        a_blk, b_blocks = self._kkt_blocks(num, den, self._rank_one())
-        return KKTBlocks(a_blk, b_blocks, float(np.prod(num / den)))
-
-    def _rank_one(self) -> np.ndarray:
-        """``(Phi h_D,k)(Phi h_D,k)^H`` [K_D, N_t, N_t]: user k's desired term in ``A_k``."""
-        return np.einsum("nk,mk->knm", self.dl_gain, self.dl_gain.conj())
-
-    def _kkt_blocks(self, num: np.ndarray, den: np.ndarray,
-                    rank_one: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``a_block`` [N_t, N_t] and ``b_blocks`` [K_D, N_t, N_t] of :class:`KKTBlocks`.
-
-        Seed 004 eqs. (60)-(61): ``sum_k A_k / (w^H A_k w)`` and ``sum_k B_k / (w^H B_k w)``
-        (and C_k, D_k), summed as one product of the weights with every ``quad_j``.
-        """
         num_t, k_d = self.dl_gain.shape
-        weights = 1 / np.stack((num, den))                               # [2, K_D + K_U]
-        blk = (weights @ self.quad.reshape(len(self.quad), -1)).reshape(2, num_t, num_t)
-        shift = weights @ self.const
-        shift[1] -= np.sum(self.ul_desired * weights[1, k_d:])
-        diag = np.arange(num_t)
-        blk[:, diag, diag] += shift[:, None]
-        return blk[0], blk[1][None] - rank_one * weights[1, :k_d, None, None]
+        a_blk = np.empty((num_t, num_t), dtype=np.complex128)
+        b_blocks = np.empty((k_d, num_t, num_t), dtype=np.complex128)
+        gpi_kernel.kkt_blocks(self.quad, self.const, self.dl_gain, self.ul_desired, num, den,
+                              a_blk, b_blocks)
+        return KKTBlocks(a_blk, b_blocks, float(np.prod(num / den)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,22 +252,9 @@ def gpi_precoder(snap, combiner: np.ndarray, alpha_dac: np.ndarray, alpha_adc: n
 def _power_iteration(terms: RayleighTerms, w: np.ndarray, epsilon: float,
                      max_iter: int) -> GPIResult:
     """Algorithm 1's loop (lines 3-8) from the unit-norm ``w`` [N_t, K_D]; see gpi_precoder."""
-    rank_one = terms._rank_one()
-    num, den = terms.forms(w)
-    history = [np.sum(np.log2(num / den))]
-    n = 0
-    while n < max_iter:
-        a_blk, b_blocks = terms._kkt_blocks(num, den, rank_one)
-        # NOTE: lambda scales A_KKT only; the normalization removes it, so it is left out.
-        # B_KKT^{-1} block by block (§IV-D): one batched N_t x N_t solve, one block per user.
-        w_new = _unit(np.linalg.solve(b_blocks, (a_blk @ w).T[..., None])[..., 0].T)
-        step = np.linalg.norm(w_new - w)
-        w, n = w_new, n + 1
-        num, den = terms.forms(w)
-        history.append(np.sum(np.log2(num / den)))
-        if step < epsilon:
-            break
-    return GPIResult(w, n, np.array(history))
+    w, n, history = gpi_kernel.power_iteration(terms.quad, terms.const, terms.dl_gain,
+                                               terms.ul_desired, w, float(epsilon), int(max_iter))
+    return GPIResult(w, n, history)
 
 
 def rzf_precoder(snap, cfg: FullDuplexConfig) -> np.ndarray:
@@ -311,6 +266,11 @@ def rzf_precoder(snap, cfg: FullDuplexConfig) -> np.ndarray:
     h = snap.H_D
     reg = h.shape[1] * cfg.noise_w / float(dbm_to_w(cfg.p_dl_dbm))
     return _unit(h @ np.linalg.inv(h.conj().T @ h + reg * np.eye(h.shape[1])))
+
+
+def _c128(x: np.ndarray) -> np.ndarray:
+    """C-ordered complex128, the one layout the kernels are compiled for."""
+    return np.ascontiguousarray(x, dtype=np.complex128)
 
 
 def _unit(w: np.ndarray) -> np.ndarray:
@@ -357,22 +317,13 @@ def alternate(snap, alpha_dac: np.ndarray, alpha_adc: np.ndarray, cfg: FullDuple
     pw = _Powers.of(cfg)
     downlink = _DownlinkTerms.build(snap, alpha_dac, pw)       # the same in every round
     w = rzf_precoder(snap, cfg) if w0 is None else _unit(w0)
-    f = qmmse_combiner(snap, w, alpha_dac, alpha_adc, cfg)
-    terms = RayleighTerms._with_combiner(downlink, snap, f, alpha_dac, alpha_adc, pw)
-    history = [terms.sum_se_bps_hz(w)]
-    inner = t = 0
-    while t < t_max:
-        res = _power_iteration(terms, w, epsilon, n_max)
-        f_new = qmmse_combiner(snap, res.precoder, alpha_dac, alpha_adc, cfg)
-        step_w = np.linalg.norm(res.precoder - w)
-        step_f = np.linalg.norm(f_new - f) / np.linalg.norm(f_new)
-        w, f, t, inner = res.precoder, f_new, t + 1, inner + res.iterations
-        # The next round's terms score this round's end: (W, F) after qMMSE.
-        terms = RayleighTerms._with_combiner(downlink, snap, f, alpha_dac, alpha_adc, pw)
-        history.append(terms.sum_se_bps_hz(w))
-        if step_w < epsilon and step_f < epsilon:
-            break
-    return AlternationResult(w, f, t, inner, np.array(history))
+    # NOTE: the loop runs compiled (gpi_kernel.alternation): each round is GPI, qMMSE (64),
+    # the UL forms for the new F, and the stopping rule above.
+    w, f, t, inner, history = gpi_kernel.alternation(
+        downlink.quad, downlink.const, downlink.gain, _c128(snap.G_SI), _c128(snap.H_U),
+        np.asarray(alpha_dac, dtype=float), np.asarray(alpha_adc, dtype=float), pw.p_d_w,
+        pw.p_u_w, pw.noise_w, pw.kappa_d, _c128(w), float(epsilon), int(n_max), int(t_max))
+    return AlternationResult(w, f, t, inner, history)
 
 
 @dataclass(slots=True)
