@@ -49,16 +49,17 @@ def uplink_terms(g_si, h_u, combiner, alpha_dac, alpha_adc, kappa_d, pd_over_pu,
                 acc += g_si[r, n].conjugate() * alpha_adc[r] * combiner[r, k]
             u[n] = acc
         qn[:] = 0
-        for r in range(num_r):
+        for r in range(num_r):                # lower triangle; Hermitian
             for n in range(num_t):
                 c = ga[r, n].conjugate() * d[r]
-                for m in range(num_t):
+                for m in range(n + 1):
                     qn[n, m] += c * ga[r, m]
         for n in range(num_t):
             au_n = alpha_dac[n] * u[n]
-            for m in range(num_t):
+            for m in range(n + 1):
                 quad[k, n, m] = pd_over_pu * (qn[n, m] + kappa_d * au_n
                                               * (alpha_dac[m] * u[m]).conjugate())
+                quad[k, m, n] = quad[k, n, m].conjugate()
             diag = kappa_d * (u[n].real ** 2 + u[n].imag ** 2)
             for r in range(num_r):
                 diag += (g_si[r, n].real ** 2 + g_si[r, n].imag ** 2) * d[r]
@@ -91,10 +92,11 @@ def rayleigh_forms(quad, const, gain, ul_desired, w, num, den):  # pragma: no co
     for n in range(num_t):
         for i in range(k_d):
             energy += w[n, i].real ** 2 + w[n, i].imag ** 2
-    # sum_i w_i^H Q w_i = sum_nm Q_nm (W W^H)_mn = sum_nm Q_nm s_nm, s = conj(W) W^T
+    # sum_i w_i^H Q w_i = sum_nm Q_nm (W W^H)_mn = sum_nm Q_nm s_nm, s = conj(W) W^T; Q and s
+    # are Hermitian, so the lower triangle counts twice
     s = np.empty((num_t, num_t), dtype=np.complex128)
     for n in range(num_t):
-        for m in range(num_t):
+        for m in range(n + 1):
             acc = 0j
             for i in range(k_d):
                 acc += w[n, i].conjugate() * w[m, i]
@@ -102,8 +104,10 @@ def rayleigh_forms(quad, const, gain, ul_desired, w, num, den):  # pragma: no co
     for j in range(num_j):
         acc_r = 0.0
         for n in range(num_t):
-            for m in range(num_t):
-                acc_r += (quad[j, n, m] * s[n, m]).real
+            row = 0.0
+            for m in range(n):
+                row += (quad[j, n, m] * s[n, m]).real
+            acc_r += 2 * row + (quad[j, n, n] * s[n, n]).real
         num[j] = acc_r + const[j] * energy
     for j in range(k_d):
         g = 0j
@@ -129,8 +133,8 @@ def kkt_blocks(quad, const, gain, ul_desired, num, den, a_block,
     for j in range(num_j):
         wa = 1.0 / num[j]
         wb = 1.0 / den[j]
-        for n in range(num_t):
-            for m in range(num_t):
+        for n in range(num_t):                # lower triangles; mirrored below
+            for m in range(n + 1):
                 a_block[n, m] += wa * quad[j, n, m]
                 common[n, m] += wb * quad[j, n, m]
         shift_a += wa * const[j]
@@ -141,6 +145,9 @@ def kkt_blocks(quad, const, gain, ul_desired, num, den, a_block,
     for n in range(num_t):
         a_block[n, n] += shift_a
         common[n, n] += shift_b
+        for m in range(n):
+            a_block[m, n] = a_block[n, m].conjugate()
+            common[m, n] = common[n, m].conjugate()
     # B_k lacks user k's desired term (46): block k of B_KKT is common less it
     for i in range(k_d):
         wb = 1.0 / den[i]
