@@ -85,7 +85,8 @@ def uplink_terms(g_si, h_u, combiner, alpha_dac, alpha_adc, kappa_d, pd_over_pu,
 @numba.njit(cache=True, nogil=True)
 def rayleigh_forms(quad, const, gain, ul_desired, w, num, den):  # pragma: no cover - compiled
     """Seed 004 eqs. (45)-(46), (54)-(55): ``num_j = w_bar^H A_j w_bar``, ``den_j = w_bar^H B_j
-    w_bar`` (``C_j``, ``D_j`` for UL users), written into ``num`` and ``den`` [J]."""
+    w_bar`` (``C_j``, ``D_j`` for UL users), written into ``num`` and ``den`` [J]; returns the
+    sum SE (57) ``sum_j log2(num_j / den_j)``, bits/s/Hz."""
     num_j, num_t, _ = quad.shape
     k_d = w.shape[1]
     energy = 0.0
@@ -116,6 +117,10 @@ def rayleigh_forms(quad, const, gain, ul_desired, w, num, den):  # pragma: no co
         den[j] = num[j] - (g.real ** 2 + g.imag ** 2)
     for j in range(k_d, num_j):
         den[j] = num[j] - ul_desired[j - k_d] * energy
+    sum_se = 0.0
+    for j in range(num_j):
+        sum_se += np.log2(num[j] / den[j])
+    return sum_se
 
 
 @numba.njit(cache=True, nogil=True)
@@ -177,10 +182,10 @@ def power_iteration(quad, const, gain, ul_desired, w0, epsilon,
     a_block = np.empty((num_t, num_t), dtype=np.complex128)
     b_blocks = np.empty((k_d, num_t, num_t), dtype=np.complex128)
     w_new = np.empty_like(w)
+    zero = np.zeros_like(w)
     col = np.empty(num_t, dtype=np.complex128)
     history = np.empty(max_iter + 1)
-    rayleigh_forms(quad, const, gain, ul_desired, w, num, den)
-    history[0] = np.sum(np.log2(num / den))
+    history[0] = rayleigh_forms(quad, const, gain, ul_desired, w, num, den)
     n = 0
     while n < max_iter:
         kkt_blocks(quad, const, gain, ul_desired, num, den, a_block, b_blocks)
@@ -195,15 +200,16 @@ def power_iteration(quad, const, gain, ul_desired, w0, epsilon,
             cholesky_solve(cholesky(b_blocks[i]), col)
             for n_ in range(num_t):
                 w_new[n_, i] = col[n_]
-        norm = _distance(w_new, np.zeros_like(w_new))
+        norm = _distance(w_new, zero)
         if not np.isfinite(norm) or norm == 0:
             raise ValueError("GPI update is not finite or zero")
-        w_new /= norm
+        for n_ in range(num_t):
+            for i in range(k_d):
+                w_new[n_, i] /= norm
         step = _distance(w_new, w)
         w[:] = w_new
         n += 1
-        rayleigh_forms(quad, const, gain, ul_desired, w, num, den)
-        history[n] = np.sum(np.log2(num / den))
+        history[n] = rayleigh_forms(quad, const, gain, ul_desired, w, num, den)
         if step < epsilon:
             break
     return w, n, history[:n + 1].copy()
@@ -233,21 +239,19 @@ def alternation(dl_quad, dl_const, gain, g_si, h_u, alpha_dac, alpha_adc, p_d_w,
     f = qmmse_kernel(g_si, h_u, w, alpha_dac, alpha_adc, p_d_w, p_u_w, noise_w, kappa_d)
     uplink_terms(g_si, h_u, f, alpha_dac, alpha_adc, kappa_d, p_d_w / p_u_w, noise_w / p_u_w,
                  quad[k_d:], const[k_d:], ul_desired)
-    rayleigh_forms(quad, const, gain, ul_desired, w, num, den)
-    history[0] = np.sum(np.log2(num / den))
+    history[0] = rayleigh_forms(quad, const, gain, ul_desired, w, num, den)
     rounds = updates = 0
     while rounds < t_max:
         w_new, n, _ = power_iteration(quad, const, gain, ul_desired, w, epsilon, n_max)
         f_new = qmmse_kernel(g_si, h_u, w_new, alpha_dac, alpha_adc, p_d_w, p_u_w, noise_w,
                              kappa_d)
         step_w = _distance(w_new, w)
-        step_f = _distance(f_new, f) / _distance(f_new, np.zeros_like(f_new))
+        step_f = _distance(f_new, f) / np.sqrt(k_u)              # unit-norm columns
         w, f, rounds, updates = w_new, f_new, rounds + 1, updates + n
         # the next round's forms score this round's end: (W, F) after qMMSE
         uplink_terms(g_si, h_u, f, alpha_dac, alpha_adc, kappa_d, p_d_w / p_u_w,
                      noise_w / p_u_w, quad[k_d:], const[k_d:], ul_desired)
-        rayleigh_forms(quad, const, gain, ul_desired, w, num, den)
-        history[rounds] = np.sum(np.log2(num / den))
+        history[rounds] = rayleigh_forms(quad, const, gain, ul_desired, w, num, den)
         if step_w < epsilon and step_f < epsilon:
             break
     return w, f, rounds, updates, history[:rounds + 1].copy()

@@ -69,7 +69,10 @@ def qmmse_kernel(g_si, h_u, w, alpha_dac, alpha_adc, p_d_w, p_u_w, noise_w,
         for r in range(num_r):
             col[r] = alpha_adc[r] * h_u[r, k]
         cholesky_solve(low, col)
-        norm = np.sqrt(np.sum(col.real ** 2 + col.imag ** 2))
+        norm = 0.0
+        for r in range(num_r):
+            norm += col[r].real ** 2 + col[r].imag ** 2
+        norm = np.sqrt(norm)
         for r in range(num_r):
             f[r, k] = col[r] / norm
     return f
