@@ -26,7 +26,12 @@ Why ``B_KKT`` is block diagonal (§IV-D): ``A_k = I (x) (M_k + c_k I)``, ``C_k =
 phi_k I)`` and ``D_k = C_k - delta_k I`` are block diagonal with K_D equal blocks, and ``B_k``
 differs from ``A_k`` in block k only (user k's desired term). Hence ``A_KKT = lambda I (x) A_blk``
 and ``B_KKT = blkdiag(B_1, ..., B_K_D)`` with ``B_i = B_common - a_i a_i^H / (w^H B_i w)``:
-one batched ``N_t x N_t`` solve per user, ``O(K_D N_t^3)``.
+one ``N_t x N_t`` Cholesky solve per user, ``O(K_D N_t^3)``.
+
+Speed: the loops of Algorithms 1 and 2 run compiled (:mod:`twin.control.gpi_kernel`); this
+module builds the terms, keeps the public API, and :meth:`RayleighTerms.kkt` returns the KKT pair
+for checks. ``tests/control/test_gpi.py`` checks the compiled loop against the algorithm written
+literally with the dense Kronecker matrices.
 """
 
 from __future__ import annotations
@@ -83,7 +88,7 @@ class _DownlinkTerms:
             ab_dac[:, None] * np.abs(snap.H_D) ** 2).T
         # seed 004 eq. (42): CCI and noise over P_D
         c_dl = (pw.p_u_w * np.sum(np.abs(snap.G_CCI) ** 2, axis=0) + pw.noise_w) / pw.p_d_w
-        return cls(m, c_dl, gain)
+        return cls(_c128(m), c_dl, _c128(gain))
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,15 +250,10 @@ def gpi_precoder(snap, combiner: np.ndarray, alpha_dac: np.ndarray, alpha_adc: n
     GPIResult
     """
     w = rzf_precoder(snap, cfg) if w0 is None else _unit(w0)
-    return _power_iteration(RayleighTerms.build(snap, combiner, alpha_dac, alpha_adc, cfg), w,
-                            epsilon, max_iter)
-
-
-def _power_iteration(terms: RayleighTerms, w: np.ndarray, epsilon: float,
-                     max_iter: int) -> GPIResult:
-    """Algorithm 1's loop (lines 3-8) from the unit-norm ``w`` [N_t, K_D]; see gpi_precoder."""
+    terms = RayleighTerms.build(snap, combiner, alpha_dac, alpha_adc, cfg)
     w, n, history = gpi_kernel.power_iteration(terms.quad, terms.const, terms.dl_gain,
-                                               terms.ul_desired, w, float(epsilon), int(max_iter))
+                                               terms.ul_desired, _c128(w), float(epsilon),
+                                               int(max_iter))
     return GPIResult(w, n, history)
 
 
