@@ -1,4 +1,8 @@
-"""Quantization-aware linear MMSE (qMMSE) combiner of seed 004 §IV-C, eqs. (63)-(65)."""
+"""Quantization-aware linear MMSE (qMMSE) combiner of seed 004 §IV-C, eqs. (63)-(65).
+
+Compiled with numba (:func:`qmmse_kernel`) because Algorithm 2 (:mod:`twin.control.gpi_kernel`)
+calls it every round; the Cholesky factor and solve here serve the GPI blocks too.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ def qmmse_combiner(snap, precoder: np.ndarray, alpha_dac: np.ndarray, alpha_adc:
       rather than ``h_U,k``: ``K_zk^{-1} Phi_aADC h_U,k`` maximizes ``SINR_U,k`` (a generalized
       Rayleigh quotient), and with one resolution for all ADCs ``Phi_aADC = alpha I`` so both
       read the same;
-    - one solve with ``R_UL`` serves all users: by Sherman-Morrison,
+    - one (Cholesky) factorization of ``R_UL`` serves all users: by Sherman-Morrison,
       ``R_UL^{-1} Phi h_k = K_zk^{-1} Phi h_k / (1 + P_U h_k^H Phi K_zk^{-1} Phi h_k)``, the same
       direction; columns are then scaled to unit norm (the SINR does not depend on the scale,
       and Algorithm 2's stopping rule compares combiners).
