@@ -26,7 +26,12 @@ Why ``B_KKT`` is block diagonal (§IV-D): ``A_k = I (x) (M_k + c_k I)``, ``C_k =
 phi_k I)`` and ``D_k = C_k - delta_k I`` are block diagonal with K_D equal blocks, and ``B_k``
 differs from ``A_k`` in block k only (user k's desired term). Hence ``A_KKT = lambda I (x) A_blk``
 and ``B_KKT = blkdiag(B_1, ..., B_K_D)`` with ``B_i = B_common - a_i a_i^H / (w^H B_i w)``:
-one batched ``N_t x N_t`` solve per user, ``O(K_D N_t^3)``.
+one ``N_t x N_t`` Cholesky solve per user, ``O(K_D N_t^3)``.
+
+Speed: the loops of Algorithms 1 and 2 run compiled (:mod:`twin.control.gpi_kernel`); this
+module builds the terms, keeps the public API, and :meth:`RayleighTerms.kkt` returns the KKT pair
+for checks. ``tests/control/test_gpi.py`` checks the compiled loop against the algorithm written
+literally with the dense Kronecker matrices.
 """
 
 from __future__ import annotations
@@ -37,8 +42,8 @@ import numpy as np
 
 from twin.chain.convert import bits_per_antenna
 from twin.config import FullDuplexConfig, Scenario
+from twin.control import gpi_kernel
 from twin.control.base import FullDuplexAction, Observation
-from twin.control.qmmse import qmmse_combiner
 from twin.quant.aqnm import aqnm_alpha
 from twin.systems.full_duplex_aqnm import predict_full_duplex
 from twin.units import dbm_to_w
@@ -48,6 +53,42 @@ def sum_se_bps_hz(snap, w, f, alpha_dac, alpha_adc, cfg: FullDuplexConfig) -> fl
     """Sum SE (36) ``sum_k log2(1 + SINR_D,k) + sum_k log2(1 + SINR_U,k)``, bits/s/Hz."""
     p = predict_full_duplex(snap, w, f, alpha_dac, alpha_adc, cfg)
     return float(np.sum(np.log2(1 + p.sinr_dl)) + np.sum(np.log2(1 + p.sinr_ul)))
+
+
+@dataclass(frozen=True, slots=True)
+class _Powers:
+    """The config's linear powers, converted once (its properties convert dBm on every read)."""
+
+    p_d_w: float
+    p_u_w: float
+    noise_w: float
+    kappa_d: float
+
+    @classmethod
+    def of(cls, cfg: FullDuplexConfig) -> _Powers:
+        return cls(float(dbm_to_w(cfg.p_dl_dbm)), float(dbm_to_w(cfg.p_ul_dbm)), cfg.noise_w,
+                   cfg.kappa_d_lin)
+
+
+@dataclass(frozen=True, slots=True)
+class _DownlinkTerms:
+    """The combiner-independent half of :class:`RayleighTerms`, built once per snapshot."""
+
+    quad: np.ndarray      # [K_D, N_t, N_t], M_k (43)
+    const: np.ndarray     # [K_D], c_k (42)
+    gain: np.ndarray      # [N_t, K_D], Phi_aDAC h_D,k
+
+    @classmethod
+    def build(cls, snap, alpha_dac: np.ndarray, pw: _Powers) -> _DownlinkTerms:
+        ab_dac = alpha_dac * (1 - alpha_dac)                             # Phi_a Phi_b, [N_t]
+        # seed 004 eq. (43): M_k = (Phi h)(Phi h)^H + Phi_a Phi_b diag{h h^H}
+        gain = alpha_dac[:, None] * snap.H_D                             # [N_t, K_D]
+        m = np.einsum("nk,mk->knm", gain, gain.conj())
+        m[:, np.arange(len(alpha_dac)), np.arange(len(alpha_dac))] += (
+            ab_dac[:, None] * np.abs(snap.H_D) ** 2).T
+        # seed 004 eq. (42): CCI and noise over P_D
+        c_dl = (pw.p_u_w * np.sum(np.abs(snap.G_CCI) ** 2, axis=0) + pw.noise_w) / pw.p_d_w
+        return cls(_c128(m), c_dl, _c128(gain))
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,64 +121,48 @@ class RayleighTerms:
     @classmethod
     def build(cls, snap, combiner, alpha_dac, alpha_adc, cfg: FullDuplexConfig) -> RayleighTerms:
         """The matrices for ``snap`` and the fixed combiner ``F`` [N_r, K_U]."""
-        p_d, p_u = float(dbm_to_w(cfg.p_dl_dbm)), float(dbm_to_w(cfg.p_ul_dbm))
-        s2, k_d = cfg.noise_w, cfg.kappa_d_lin
-        ab_dac = alpha_dac * (1 - alpha_dac)                             # Phi_a Phi_b, [N_t]
-        g_si, h_u = snap.G_SI, snap.H_U
-        # seed 004 eq. (43): M_k = (Phi h)(Phi h)^H + Phi_a Phi_b diag{h h^H}
-        gain = alpha_dac[:, None] * snap.H_D                             # [N_t, K_D]
-        m = np.einsum("nk,mk->knm", gain, gain.conj())
-        m[:, np.arange(len(alpha_dac)), np.arange(len(alpha_dac))] += (
-            ab_dac[:, None] * np.abs(snap.H_D) ** 2).T
-        # seed 004 eq. (42): CCI and noise over P_D
-        c_dl = (p_u * np.sum(np.abs(snap.G_CCI) ** 2, axis=0) + s2) / p_d  # [K_D]
-        # seed 004 eq. (48): Psi_SI,k from u_k = G^H Phi_aADC f_k
-        fa = alpha_adc[:, None] * combiner                               # [N_r, K_U]
-        u = g_si.conj().T @ fa                                           # [N_t, K_U]
-        psi_si = (np.einsum("nk,mk->knm", alpha_dac[:, None] * u, (alpha_dac[:, None] * u).conj())
-                  + _diag_stack(ab_dac[:, None] * np.abs(u) ** 2))
-        # seed 004 eq. (50): Psi_QN,k with d_k = Phi_aADC Phi_bADC |f_k|^2
-        d = (alpha_adc * (1 - alpha_adc))[:, None] * np.abs(combiner) ** 2  # [N_r, K_U]
-        gdg = np.einsum("nm,nk,nl->kml", g_si.conj(), d, g_si)           # G^H diag(d_k) G
-        psi_qn = (alpha_dac[None, :, None] * gdg * alpha_dac[None, None, :]
-                  + _diag_stack(ab_dac[:, None] * (np.abs(g_si) ** 2).T @ d))
-        # seed 004 eq. (52), in w: N_k = P_D/P_U (Psi_QN,k + kappa_d Psi_SI,k)
-        n = p_d / p_u * (psi_qn + k_d * psi_si)
-        # seed 004 eq. (56): phi_k, the precoder-independent UL terms over P_U
-        cross = np.abs(fa.conj().T @ h_u) ** 2                           # [K_U, K_U]
-        phi = (cross.sum(axis=1) + d.T @ np.sum(np.abs(h_u) ** 2, axis=1)
-               + s2 / p_u * (alpha_adc @ np.abs(combiner) ** 2))
-        return cls(np.concatenate([m, n]), np.concatenate([c_dl, phi]), gain,
-                   np.diag(cross).copy())
+        pw = _Powers.of(cfg)
+        return cls._with_combiner(_DownlinkTerms.build(snap, alpha_dac, pw), snap, combiner,
+                                  alpha_dac, alpha_adc, pw)
+
+    @classmethod
+    def _with_combiner(cls, downlink: _DownlinkTerms, snap, combiner, alpha_dac, alpha_adc,
+                       pw: _Powers) -> RayleighTerms:
+        """The UL half (eqs. (47)-(56)) for ``F`` [N_r, K_U], joined to a prebuilt DL half."""
+        k_d, (num_t, k_u) = len(downlink.const), (len(alpha_dac), combiner.shape[1])
+        quad = np.empty((k_d + k_u, num_t, num_t), dtype=np.complex128)
+        quad[:k_d] = downlink.quad
+        const = np.empty(k_d + k_u)
+        const[:k_d] = downlink.const
+        ul_desired = np.empty(k_u)
+        gpi_kernel.uplink_terms(_c128(snap.G_SI), _c128(snap.H_U), _c128(combiner),
+                                np.asarray(alpha_dac, dtype=float),
+                                np.asarray(alpha_adc, dtype=float), pw.kappa_d,
+                                pw.p_d_w / pw.p_u_w, pw.noise_w / pw.p_u_w, quad[k_d:],
+                                const[k_d:], ul_desired)
+        return cls(quad, const, downlink.gain, ul_desired)
 
     def forms(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(num, den)`` [K_D + K_U] for ``W`` [N_t, K_D]; ``num/den = 1 + SINR``."""
-        energy = np.sum(np.abs(w) ** 2)
-        num = np.real(np.einsum("nk,jnm,mk->j", w.conj(), self.quad, w)) + self.const * energy
-        desired = np.concatenate([np.abs(np.sum(self.dl_gain.conj() * w, axis=0)) ** 2,
-                                  self.ul_desired * energy])
-        return num, num - desired
+        num, den = np.empty(len(self.const)), np.empty(len(self.const))
+        gpi_kernel.rayleigh_forms(self.quad, self.const, self.dl_gain, self.ul_desired,
+                                  _c128(w), num, den)
+        return num, den
+
+    def sum_se_bps_hz(self, w: np.ndarray) -> float:
+        """Sum SE (57) ``sum_j log2(num_j / den_j)`` at ``W`` [N_t, K_D], bits/s/Hz."""
+        num, den = self.forms(w)
+        return float(np.sum(np.log2(num / den)))
 
     def kkt(self, w: np.ndarray) -> KKTBlocks:
         """``A_KKT``, ``B_KKT`` and ``lambda`` at ``W`` (seed 004 eqs. (60)-(62))."""
         num, den = self.forms(w)
-        num_t = w.shape[0]
-        k_d = self.dl_gain.shape[1]
-        eye = np.eye(num_t)
-        a_blk = np.einsum("j,jnm->nm", 1 / num, self.quad) + np.sum(self.const / num) * eye
-        b_common = (np.einsum("j,jnm->nm", 1 / den, self.quad)
-                    + (np.sum(self.const / den) - np.sum(self.ul_desired / den[k_d:])) * eye)
-        rank_one = np.einsum("nk,mk->knm", self.dl_gain, self.dl_gain.conj())
-        b_blocks = b_common[None] - rank_one / den[:k_d, None, None]
+        num_t, k_d = self.dl_gain.shape
+        a_blk = np.empty((num_t, num_t), dtype=np.complex128)
+        b_blocks = np.empty((k_d, num_t, num_t), dtype=np.complex128)
+        gpi_kernel.kkt_blocks(self.quad, self.const, self.dl_gain, self.ul_desired, num, den,
+                              a_blk, b_blocks)
         return KKTBlocks(a_blk, b_blocks, float(np.prod(num / den)))
-
-
-def _diag_stack(values: np.ndarray) -> np.ndarray:
-    """[n, K] -> [K, n, n], ``diag(values[:, k])`` for each k."""
-    out = np.zeros((values.shape[1], values.shape[0], values.shape[0]), dtype=values.dtype)
-    idx = np.arange(values.shape[0])
-    out[:, idx, idx] = values.T
-    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,8 +220,8 @@ class GPIResult:
     ----------
     precoder : [N_t, K_D], complex128, ``||W||_F = 1``
     iterations : int, GPI updates made
-    sum_se_history : [iterations + 1], float, bits/s/Hz, from ``predict_full_duplex``: the
-        starting point, then after each update
+    sum_se_history : [iterations + 1], float, bits/s/Hz, (57) from the Rayleigh forms (equal
+        to ``predict_full_duplex`` to round-off): the starting point, then after each update
     """
 
     precoder: np.ndarray
@@ -226,18 +251,10 @@ def gpi_precoder(snap, combiner: np.ndarray, alpha_dac: np.ndarray, alpha_adc: n
     """
     w = rzf_precoder(snap, cfg) if w0 is None else _unit(w0)
     terms = RayleighTerms.build(snap, combiner, alpha_dac, alpha_adc, cfg)
-    history = [sum_se_bps_hz(snap, w, combiner, alpha_dac, alpha_adc, cfg)]
-    n = 0
-    while n < max_iter:
-        kkt = terms.kkt(w)
-        # NOTE: lambda scales A_KKT only; the normalization removes it, so it is left out.
-        w_new = _unit(kkt.solve_b(kkt.a_block @ w))
-        step = np.linalg.norm(w_new - w)
-        w, n = w_new, n + 1
-        history.append(sum_se_bps_hz(snap, w, combiner, alpha_dac, alpha_adc, cfg))
-        if step < epsilon:
-            break
-    return GPIResult(w, n, np.array(history))
+    w, n, history = gpi_kernel.power_iteration(terms.quad, terms.const, terms.dl_gain,
+                                               terms.ul_desired, _c128(w), float(epsilon),
+                                               int(max_iter))
+    return GPIResult(w, n, history)
 
 
 def rzf_precoder(snap, cfg: FullDuplexConfig) -> np.ndarray:
@@ -249,6 +266,11 @@ def rzf_precoder(snap, cfg: FullDuplexConfig) -> np.ndarray:
     h = snap.H_D
     reg = h.shape[1] * cfg.noise_w / float(dbm_to_w(cfg.p_dl_dbm))
     return _unit(h @ np.linalg.inv(h.conj().T @ h + reg * np.eye(h.shape[1])))
+
+
+def _c128(x: np.ndarray) -> np.ndarray:
+    """C-ordered complex128, the one layout the kernels are compiled for."""
+    return np.ascontiguousarray(x, dtype=np.complex128)
 
 
 def _unit(w: np.ndarray) -> np.ndarray:
@@ -292,21 +314,16 @@ def alternate(snap, alpha_dac: np.ndarray, alpha_adc: np.ndarray, cfg: FullDuple
     the RZF again (the paper's line 4 leaves the start open): restarting would undo the
     previous rounds and the outer loop would not settle (seeds/README.md).
     """
+    pw = _Powers.of(cfg)
+    downlink = _DownlinkTerms.build(snap, alpha_dac, pw)       # the same in every round
     w = rzf_precoder(snap, cfg) if w0 is None else _unit(w0)
-    f = qmmse_combiner(snap, w, alpha_dac, alpha_adc, cfg)
-    history = [sum_se_bps_hz(snap, w, f, alpha_dac, alpha_adc, cfg)]
-    inner = t = 0
-    while t < t_max:
-        res = gpi_precoder(snap, f, alpha_dac, alpha_adc, cfg, w, epsilon=epsilon,
-                           max_iter=n_max)
-        f_new = qmmse_combiner(snap, res.precoder, alpha_dac, alpha_adc, cfg)
-        step_w = np.linalg.norm(res.precoder - w)
-        step_f = np.linalg.norm(f_new - f) / np.linalg.norm(f_new)
-        w, f, t, inner = res.precoder, f_new, t + 1, inner + res.iterations
-        history.append(sum_se_bps_hz(snap, w, f, alpha_dac, alpha_adc, cfg))
-        if step_w < epsilon and step_f < epsilon:
-            break
-    return AlternationResult(w, f, t, inner, np.array(history))
+    # NOTE: the loop runs compiled (gpi_kernel.alternation): each round is GPI, qMMSE (64),
+    # the UL forms for the new F, and the stopping rule above.
+    w, f, t, inner, history = gpi_kernel.alternation(
+        downlink.quad, downlink.const, downlink.gain, _c128(snap.G_SI), _c128(snap.H_U),
+        np.asarray(alpha_dac, dtype=float), np.asarray(alpha_adc, dtype=float), pw.p_d_w,
+        pw.p_u_w, pw.noise_w, pw.kappa_d, _c128(w), float(epsilon), int(n_max), int(t_max))
+    return AlternationResult(w, f, t, inner, history)
 
 
 @dataclass(slots=True)
