@@ -267,7 +267,7 @@ class Scenario:
                                   f"{scenario.system!r}")
         kind = scenario.controller.kind
         if kind in FULL_DUPLEX_CONTROLLERS and scenario.system != "full_duplex":
-            raise TwinConfigError(source, "controller.kind", f"{kind!r} is a seed 004 "
+            raise TwinConfigError(source, "controller.kind", f"{kind!r} is seed 004's "
                                   "full-duplex precoder; use it with system = 'full_duplex'")
         for other in SYSTEMS:
             if other != scenario.system and getattr(scenario, other) is not None:
