@@ -365,7 +365,7 @@ def fig10(drops: int, seed: int, out_dir: Path, bar: Any, *, bits: Sequence[int]
                paper_scenario(**_bits(b), full_duplex__num_tx_ant=n, full_duplex__num_rx_ant=n),
                ("fd_gpi", "hd_gpi")) for n in antennas for b in bits]
     rows = sweep(points, drops, seed, bar)
-    curves, vlines, findings = [], [], []
+    curves, vlines, findings = [], {}, []
     for i, n in enumerate(antennas):
         c = _curve(rows, "fd_gpi", "bits", "ee", f"FD GPI, N = {n}", num_ant=n)
         curves.append(Curve(c.label, c.x, c.aqnm, c.measured, f"C{i}", "o", c.aqnm_se))
@@ -377,11 +377,12 @@ def fig10(drops: int, seed: int, out_dir: Path, bar: Any, *, bits: Sequence[int]
                                    for a, h in zip(fd, hd, strict=True)])
                  for how in ("aqnm", "measured")}
         if cross["aqnm"] is not None:
-            vlines.append((cross["aqnm"] - 0.5, f"N={n}: FD > HD from here (AQNM)"))
+            vlines.setdefault(cross["aqnm"] - 0.5, []).append(str(n))
         findings.append(f"N = {n}: EE peaks at {peak['aqnm']} bits (AQNM), "
                         f"{peak['measured']} bits (bit-true); FD GPI SE above HD qGPI from "
                         f"{cross['aqnm']} bits (AQNM), {cross['measured']} (bit-true); paper: "
                         "EE peak around 6 bits")
-    panels = [Panel("EE of FD GPI-qMMSE", "DAC = ADC bits", "EE (bits/J/Hz)", curves, vlines)]
+    lines = [(x, f"N = {', '.join(ns)}: FD > HD from here (AQNM)") for x, ns in vlines.items()]
+    panels = [Panel("EE of FD GPI-qMMSE", "DAC = ADC bits", "EE (bits/J/Hz)", curves, lines)]
     return _finish("fd-fig10", rows, out_dir, panels, f"Seed 004 Fig. 10 ({drops} drops)",
                    findings)
