@@ -25,10 +25,12 @@ def _run(name, tmp_path, **grid):
 
 
 def _get(rows, scheme, **match):
+    def same(text, v):
+        return text == v if isinstance(v, str) else math.isclose(float(text), v)
     sel = [r for r in rows if r["scheme"] == scheme
-           and all(math.isclose(float(r[k]), v) for k, v in match.items())]
+           and all(same(r[k], v) for k, v in match.items())]
     assert len(sel) == 1
-    return {k: float(v) for k, v in sel[0].items() if k != "scheme"}
+    return {k: float(v) for k, v in sel[0].items() if k not in ("scheme", "layout")}
 
 
 def test_every_figure_is_listed(capsys):
@@ -85,9 +87,15 @@ def test_fig7_benchmark_fd_gain_shrinks_with_ap_power(tmp_path):
 
 def test_fig8_cci_power_follows_the_ci_path_loss(tmp_path):
     _, rows = _run("fd-fig8", tmp_path, cci_distance_m=(30.0, 5.0))
-    near, far = (_get(rows, "fd_gpi", cci_distance_m=d)["cci_dbm"] for d in (5.0, 30.0))
+    near, far = (_get(rows, "fd_gpi", cci_distance_m=d, layout="fixed")["cci_dbm"]
+                 for d in (5.0, 30.0))
     # CI model: 10 n log10(30/5) dB with n = 2.8, same shadowing draw for the same drop seed.
     assert near - far == pytest.approx(28.0 * np.log10(6.0), abs=1e-9)
+    # qRZF's precoder ignores the CCI and qMMSE depends on W only: 21.8 dB more CCI can only
+    # lower its DL SINRs, with the UL unchanged (same users in the fixed layout).
+    qrzf = {d: _get(rows, "fd_qrzf", cci_distance_m=d, layout="fixed") for d in (5.0, 30.0)}
+    assert qrzf[5.0]["dl_aqnm"] < qrzf[30.0]["dl_aqnm"]
+    assert qrzf[5.0]["ul_aqnm"] == pytest.approx(qrzf[30.0]["ul_aqnm"], rel=1e-12)
 
 
 def test_fig9_traced_iterates_are_algorithm_two(tmp_path):

@@ -241,34 +241,51 @@ def fig7(drops: int, seed: int, out_dir: Path, bar: Any, *,
 @register("fd-fig8", "seed 004 Fig. 8: total sum SE vs CCI distance d_CCI", default_drops=1)
 def fig8(drops: int, seed: int, out_dir: Path, bar: Any, *,
          cci_distance_m: Sequence[float] = CCI_DISTANCE_M) -> FigureResult:
-    """Fig. 8: N = 16, K = 4, P_D = 24 dBm, kappa_a = -60 dB, 7 bits; d_CCI swept. The CSV's
-    ``cci_dbm`` is ``P_U rho_CCI`` (per UL user, shadowing included) averaged over the drops in
-    W, ``cci_median_dbm`` its median (8.4 dB shadowing lifts the mean well above the median)."""
+    """Fig. 8: N = 16, K = 4, P_D = 24 dBm, kappa_a = -60 dB, 7 bits; d_CCI swept two ways.
+
+    ``layout = "fixed"``: users stay in the d_CCI = 30 m layout and only the CCI path loss
+    follows d_CCI (the caption's "CCI path loss determined by d_CCI"); HD (no CCI) is evaluated
+    once. ``layout = "moved"``: the UL group is placed d_CCI from the DL group (the world's
+    geometry), so the UL users' angle at the AP changes too, and HD with it. ``cci_dbm`` is
+    ``P_U rho_CCI`` (per UL user, shadowing included) averaged over the drops in W,
+    ``cci_median_dbm`` its median (8.4 dB shadowing lifts the mean well above the median).
+    """
     xs = sorted(cci_distance_m)
-    rows, findings, panel = _sweep_figure(
-        "fd-fig8", drops, seed, out_dir, bar, "cci_distance_m", xs,
-        lambda d: {"full_duplex__cci_distance_m": d}, "d_CCI (m)",
-        "total sum SE vs d_CCI", hd_varies=False)
-    p_u = float(dbm_to_w(paper_scenario().full_duplex.p_ul_dbm))
-    gains = {d: np.array([drop_snapshot(paper_scenario(full_duplex__cci_distance_m=d), seed,
-                                        k).gain_cci_lin for k in range(drops)]) for d in xs}
+    base = paper_scenario()
+    points = [({"layout": "fixed", "cci_distance_m": d}, base, FD_SCHEMES, d) for d in xs]
+    points.append(({"layout": "fixed", "cci_distance_m": NAN}, base, HD_SCHEMES))
+    for d in xs:
+        moved = paper_scenario(full_duplex__cci_distance_m=d)
+        points.append(({"layout": "moved", "cci_distance_m": d}, moved,
+                       (*FD_SCHEMES, *HD_SCHEMES)))
+    rows = sweep(points, drops, seed, bar)
+    for r in [r for r in rows if r["cci_distance_m"] != r["cci_distance_m"]]:
+        rows.remove(r)  # HD drawn flat over the fixed-layout sweep, from its one evaluation
+        rows += [{**r, "cci_distance_m": d} for d in xs]
+    p_u = float(dbm_to_w(base.full_duplex.p_ul_dbm))
+    gains = {d: np.array([drop_snapshot(base, seed, k, d).gain_cci_lin for k in range(drops)])
+             for d in xs}
     cci = {d: float(w_to_dbm(p_u * g.mean())) for d, g in gains.items()}
     cci_median = {d: float(w_to_dbm(p_u * np.median(g))) for d, g in gains.items()}
     for r in rows:
         r["cci_dbm"] = cci[r["cci_distance_m"]]
         r["cci_median_dbm"] = cci_median[r["cci_distance_m"]]
-    for how in ("aqnm", "measured"):
-        _, best = _best(rows, [s for s in FD_SCHEMES if s != "fd_gpi"], "cci_distance_m",
-                        "sum", how)
-        gpi = np.array([r[f"sum_{how}"] for r in _select(rows, "fd_gpi", "cci_distance_m")])
-        d_min = from_onward(xs, list(gpi >= best))
-        findings.append(f"{how}: GPI the best FD scheme for d_CCI >= {d_min} m (CCI "
-                        f"{cci[d_min] if d_min is not None else NAN:.1f} dBm); paper: for CCI "
-                        "below about -88 dBm")
+    panels, findings = [], []
+    for layout, title in (("fixed", "(a) users fixed, CCI path loss from d_CCI"),
+                          ("moved", "(b) UL group moved to d_CCI")):
+        curves = [_curve(rows, s, "cci_distance_m", "sum", layout=layout)
+                  for s in (*FD_SCHEMES, *HD_SCHEMES)]
+        panels.append(Panel(title, "d_CCI (m)", "total sum SE (bits/s/Hz)", curves,
+                            invert_x=True))
+        findings.append(f"{layout}: GPI vs the best other FD benchmark: "
+                        + _gpi_lead(rows, "cci_distance_m", layout=layout))
+        for how in ("aqnm", "measured"):
+            at = _fd_above_hd(rows, "cci_distance_m", {"layout": layout}, {"layout": layout})
+            findings.append(f"{layout}, {how}: FD GPI above the best HD scheme for d_CCI >= "
+                            f"{at[how]} m; paper: GPI best for CCI below about -88 dBm")
     findings.append("P_U rho_CCI by d_CCI, mean in W (median): " + ", ".join(
         f"{d:g} m: {cci[d]:.1f} ({cci_median[d]:.1f}) dBm" for d in xs))
-    panel = Panel(panel.title, panel.xlabel, panel.ylabel, panel.curves, invert_x=True)
-    return _finish("fd-fig8", rows, out_dir, [panel], f"Seed 004 Fig. 8 ({drops} drops)",
+    return _finish("fd-fig8", rows, out_dir, panels, f"Seed 004 Fig. 8 ({drops} drops)",
                    findings)
 
 

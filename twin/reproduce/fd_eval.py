@@ -12,8 +12,8 @@ already time-split (Sec. V-A). A drop's HD snapshot has the FD drop's DL and UL 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -22,6 +22,8 @@ from twin.control.base import FullDuplexAction, Observation
 from twin.control.baselines import make_controller
 from twin.rng import stream
 from twin.systems.full_duplex import FullDuplexSystem
+from twin.units import db_to_lin
+from twin.world.pathloss import CI_REFERENCE_M, pathloss_ci_db
 from twin.world.world import FullDuplexWorld
 
 # scheme -> (duplex, controller kind); Sec. V-A's FD and HD benchmarks (qMM not built).
@@ -60,10 +62,34 @@ def scheme_scenario(scenario: Scenario, scheme: str) -> Scenario:
     return with_changes(scenario, full_duplex__duplex=duplex, controller__kind=kind)
 
 
-def drop_snapshot(scenario: Scenario, seed: int, drop: int):
-    """Slot 0 of the world of drop ``drop`` (HD when the scenario says so)."""
-    return FullDuplexWorld(scenario.full_duplex, scenario.mobility, scenario.channel,
-                           scenario.run.slot_s, stream(seed, f"fd-drop-{drop}")).step()
+class Point(NamedTuple):
+    """One x value of a sweep: its CSV columns, scenario and schemes; ``cci_distance_m`` as in
+    :func:`drop_snapshot`."""
+
+    columns: dict[str, Any]
+    scenario: Scenario
+    schemes: Sequence[str]
+    cci_distance_m: float | None = None
+
+
+def drop_snapshot(scenario: Scenario, seed: int, drop: int,
+                  cci_distance_m: float | None = None):
+    """Slot 0 of the world of drop ``drop`` (HD when the scenario says so).
+
+    ``cci_distance_m``: keep the users where the scenario puts them and give the CCI the CI path
+    loss of that distance instead (same shadowing draw): seed 004 Fig. 8's "CCI path loss
+    determined by d_CCI" with the geometry held fixed.
+    """
+    c = scenario.full_duplex
+    snap = FullDuplexWorld(c, scenario.mobility, scenario.channel, scenario.run.slot_s,
+                           stream(seed, f"fd-drop-{drop}")).step()
+    if cci_distance_m is None:
+        return snap
+    loss = [pathloss_ci_db(max(d, CI_REFERENCE_M), c.carrier_hz, c.pathloss_exponent)
+            for d in (c.cci_distance_m, cci_distance_m)]
+    ratio = float(db_to_lin(loss[0] - loss[1]))
+    return dataclasses.replace(snap, gain_cci_lin=snap.gain_cci_lin * ratio,
+                               G_CCI=np.sqrt(ratio) * snap.G_CCI)
 
 
 def score(scenario: Scenario, snap, action: FullDuplexAction,
@@ -82,38 +108,38 @@ def score(scenario: Scenario, snap, action: FullDuplexAction,
     return out
 
 
-def evaluate(scenario: Scenario, scheme: str, seed: int, drop: int,
-             rng: np.random.Generator) -> dict[str, float]:
+def evaluate(scenario: Scenario, scheme: str, seed: int, drop: int, rng: np.random.Generator,
+             cci_distance_m: float | None = None) -> dict[str, float]:
     """Scheme ``scheme`` on drop ``drop`` of ``scenario``: :func:`score` of its action."""
     sc = scheme_scenario(scenario, scheme)
-    snap = drop_snapshot(sc, seed, drop)
+    snap = drop_snapshot(sc, seed, drop, cci_distance_m)
     controller = make_controller(sc, stream(seed, f"fd-controller-{drop}"))
     return score(sc, snap, controller.act(Observation(0, snap, None)), rng)
 
 
-def sweep(points: Sequence[tuple[dict[str, Any], Scenario, Sequence[str]]], drops: int,
-          seed: int, bar: Any, on_point: Callable[[dict], dict] | None = None) -> list[dict]:
+def sweep(points: Sequence[tuple], drops: int, seed: int, bar: Any) -> list[dict]:
     """Mean of every metric over ``drops`` drops, for each point and scheme.
 
-    ``points``: ``(columns, scenario, schemes)``; ``columns`` (the x values) start the row. A
+    ``points``: :class:`Point` fields as tuples; ``columns`` (the x values) start the row. A
     row also holds ``<metric>_se``, the standard error of the mean over drops (0 for one drop).
-    ``on_point(row)`` may add columns. Advances ``bar`` once per drop and scheme.
+    Advances ``bar`` once per drop and scheme.
     """
-    bar.reset(total=drops * sum(len(s) for _, _, s in points))
+    points = [Point(*p) for p in points]
+    bar.reset(total=drops * sum(len(p.schemes) for p in points))
     rng = stream(seed, "fd-link")
     rows = []
-    for columns, scenario, schemes in points:
+    for columns, scenario, schemes, cci_m in points:
         for scheme in schemes:
             values = []
             for d in range(drops):
-                values.append(evaluate(scenario, scheme, seed, d, rng))
+                values.append(evaluate(scenario, scheme, seed, d, rng, cci_m))
                 bar.update()
             table = {k: np.array([v[k] for v in values]) for k in METRICS}
             row = {**columns, "scheme": scheme}
             for k, v in table.items():
                 row[k] = float(v.mean())
                 row[f"{k}_se"] = float(v.std(ddof=1) / np.sqrt(len(v))) if len(v) > 1 else 0.0
-            rows.append(on_point(row) if on_point else row)
+            rows.append(row)
     return rows
 
 
