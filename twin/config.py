@@ -85,9 +85,11 @@ class ChannelConfig:
 class ControllerConfig:
     """Which controller acts every slot."""
 
-    kind: Literal["random", "mrt", "lmmse", "gpi"] = spec(
+    kind: Literal["random", "mrt", "lmmse", "gpi", "qrzf", "qwmmse"] = spec(
         "lmmse", doc="random (RPaD), mrt (MRT/MRC, full power), lmmse (quantization-aware), "
-                     "gpi (seed 004's GPI precoder + qMMSE, full duplex only)")
+                     "gpi (seed 004's GPI precoder + qMMSE), qrzf / qwmmse (seed 004 Sec. V-A "
+                     "benchmarks: quantization-aware RZF / WMMSE precoder + qMMSE); the last "
+                     "three full duplex only")
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +211,11 @@ class FullDuplexConfig:
     angular_spread_deg: float = spec(10.0, gt=0.0, le=180.0,
                                      doc="one-ring model: half-width of the angular spread")
     antenna_spacing_wavelengths: float = spec(0.5, gt=0.0, doc="uniform linear arrays")
+    duplex: Literal["full", "half"] = spec(
+        "full", doc="full: the FD AP; half: Sec. V-A's HD benchmark, kappa_a = kappa_d = 0 "
+                    "and rho_CCI = 0, DL and UL sharing time")
+    hd_ul_fraction: float = spec(0.5, gt=0.0, lt=1.0,
+                                 doc="half duplex: lambda, the UL share of time (Sec. V-A)")
     power: FullDuplexPowerConfig = field(default_factory=FullDuplexPowerConfig)
 
     @property
@@ -229,6 +236,7 @@ class FullDuplexConfig:
 
 
 SYSTEMS = ("noma_uplink", "full_duplex")
+FULL_DUPLEX_CONTROLLERS = ("gpi", "qrzf", "qwmmse")
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,9 +265,10 @@ class Scenario:
             raise TwinConfigError(source, scenario.system,
                                   f"missing table [{scenario.system}] for system = "
                                   f"{scenario.system!r}")
-        if scenario.controller.kind == "gpi" and scenario.system != "full_duplex":
-            raise TwinConfigError(source, "controller.kind", "'gpi' is seed 004's full-duplex "
-                                  "precoder; use it with system = 'full_duplex'")
+        kind = scenario.controller.kind
+        if kind in FULL_DUPLEX_CONTROLLERS and scenario.system != "full_duplex":
+            raise TwinConfigError(source, "controller.kind", f"{kind!r} is seed 004's "
+                                  "full-duplex precoder; use it with system = 'full_duplex'")
         for other in SYSTEMS:
             if other != scenario.system and getattr(scenario, other) is not None:
                 raise TwinConfigError(source, other, f"table [{other}] given, but system = "

@@ -15,6 +15,7 @@ import numpy as np
 from twin.chain.convert import bits_per_antenna
 from twin.config import Scenario
 from twin.control.base import FullDuplexAction, NomaAction, Observation
+from twin.control.fd_benchmarks import LinearBenchmarkController
 from twin.control.gpi import GPIController, rzf_precoder
 from twin.control.qmmse import qmmse_combiner
 from twin.quant.aqnm import aqnm_alpha
@@ -117,8 +118,11 @@ class FullDuplexBaseline:
 
 
 def make_controller(scenario: Scenario, rng: np.random.Generator):
-    """The scenario's ``[controller]``: a baseline, or seed 004's GPI for full duplex."""
+    """The scenario's ``[controller]``: a baseline, or seed 004's GPI or a Sec. V-A benchmark
+    (qRZF, qWMMSE) for full duplex."""
     if scenario.controller.kind == "gpi":
         return GPIController.build(scenario)
+    if scenario.controller.kind in ("qrzf", "qwmmse"):
+        return LinearBenchmarkController.build(scenario, scenario.controller.kind)
     cls = NomaBaseline if scenario.system == "noma_uplink" else FullDuplexBaseline
     return cls(scenario, scenario.controller.kind, rng)

@@ -47,6 +47,18 @@ class FullDuplexSystem:
         return cls(scenario, dac, adc, circuit)
 
     @property
+    def time_share(self) -> np.ndarray:
+        """Each user's share of time, DL users first ``[K_D + K_U]``: all ones in full duplex;
+        ``1 - lambda`` (DL) and ``lambda`` (UL) in half duplex, whose rates are
+        ``(1 - lambda) R_D,k`` and ``lambda R_U,k`` (seed 004 Sec. V-A). The power model is
+        left as for full duplex (the paper gives none for HD)."""
+        c = self.scenario.full_duplex
+        if c.duplex == "full":
+            return np.ones(c.num_dl_users + c.num_ul_users)
+        lam = c.hd_ul_fraction
+        return np.repeat([1.0 - lam, lam], [c.num_dl_users, c.num_ul_users])
+
+    @property
     def user_links(self) -> list[str]:
         c = self.scenario.full_duplex
         return ["dl"] * c.num_dl_users + ["ul"] * c.num_ul_users
@@ -81,7 +93,8 @@ class FullDuplexSystem:
         sinr_dl = measured_sinr(y_d, s_d)
         sinr_meas = np.concatenate([sinr_dl, sinr_ul])
         sinr_model = np.concatenate([pred.sinr_dl, pred.sinr_ul])
-        rate_meas, rate_model = rate_bps_hz(sinr_meas), rate_bps_hz(sinr_model)
+        share = self.time_share
+        rate_meas, rate_model = share * rate_bps_hz(sinr_meas), share * rate_bps_hz(sinr_model)
         radiated = float(np.mean(np.abs(dac.values) ** 2, axis=-1).sum())
         kappa_pa = c.power.pa_efficiency
         ap_amp = float(amplifier_power_w(radiated, kappa_pa))                  # eq. (67)

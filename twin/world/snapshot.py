@@ -7,6 +7,7 @@ identity; compare fields with ``numpy.array_equal``.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,3 +82,11 @@ class FullDuplexSnapshot:
     H_U: np.ndarray
     G_SI: np.ndarray
     G_CCI: np.ndarray
+
+
+def half_duplex_snapshot(snap: FullDuplexSnapshot) -> FullDuplexSnapshot:
+    """The same drop seen by seed 004's half-duplex benchmark (Sec. V-A): ``kappa_a = 0`` (no
+    residual SI, so ``kappa_d`` no longer matters) and ``rho_CCI = 0`` (no CCI); the DL and UL
+    channels are kept."""
+    return dataclasses.replace(snap, gain_cci_lin=0.0, G_SI=np.zeros_like(snap.G_SI),
+                               G_CCI=np.zeros_like(snap.G_CCI))

@@ -27,7 +27,7 @@ from twin.world.pathloss import (
     pathloss_gain_lin,
     pathloss_noma_db,
 )
-from twin.world.snapshot import FullDuplexSnapshot, NomaSnapshot
+from twin.world.snapshot import FullDuplexSnapshot, NomaSnapshot, half_duplex_snapshot
 
 
 def _check_slot(slot_s: float) -> float:
@@ -124,6 +124,8 @@ class FullDuplexWorld:
       ``cci_distance_m`` with one shadowing draw. Both ends move, so entry ``(j, k)`` evolves with
       ``rho = J0(2 pi f_D,j slot_s) J0(2 pi f_D,k slot_s)``, the mobile-to-mobile (Akki-Haber)
       correlation of UL user ``j`` and DL user ``k``; for "iid"/"static", 0/1 as elsewhere.
+    - ``duplex = "half"``: ``G_SI`` and ``G_CCI`` are zero (Sec. V-A's HD benchmark), the rest
+      drawn as for full duplex.
 
     Parameters are those of :class:`NomaWorld`, with ``cfg : FullDuplexConfig``.
     """
@@ -223,4 +225,5 @@ class FullDuplexWorld:
             G_SI=np.sqrt(self._kappa_a_lin) * g_si,
             G_CCI=np.sqrt(self._gain_cci_lin) * g_cci)
         self._slot += 1
-        return snapshot
+        # The HD benchmark keeps every draw (the same DL/UL channels as FD for a seed).
+        return half_duplex_snapshot(snapshot) if cfg.duplex == "half" else snapshot
