@@ -164,7 +164,7 @@ class _Stream:
 
     def write_fields(self) -> None:
         """Commit phase 1: append the buffered rows of every field (one resize each)."""
-        start, count = self.num_rows, len(self.pending_slots)
+        start = self.num_rows
         for name, dataset in self.datasets.items():
             _append_rows(dataset, start, np.stack(self.pending_rows[name]))
 
