@@ -30,7 +30,8 @@ def test_same_generator_state_gives_the_same_samples():
     a = complex_normal32(np.random.default_rng(5), (3, 1000), 2.0)
     b = complex_normal32(np.random.default_rng(5), (3, 1000), 2.0)
     np.testing.assert_array_equal(a, b)
-    assert a.dtype == np.complex64 and a.shape == (3, 1000)
+    assert a.dtype == np.complex64
+    assert a.shape == (3, 1000)
 
 
 def test_complex_samples_have_the_variance_and_independent_rails():
