@@ -47,5 +47,21 @@ def test_running_out_of_spare_words_is_reported():
     # needs spare words; with none the kernel says so (-1) and the caller draws more.
     words = np.array([0xFFFFFF05], dtype=np.uint32)
     out = np.empty(1, dtype=np.float32)
-    assert normal._outer(words, np.empty(0, np.uint32), normal._X, normal._K, normal._F,
-                         out) == -1
+    assert normal._outer(words, np.array([0]), np.empty(0, np.uint32), normal._X, normal._K,
+                         normal._F, out) == -1
+
+
+def test_a_long_run_of_rejects_is_found_past_the_index_buffer():
+    # Words whose uniform is all ones are all rejects: more than the fast path's index buffer
+    # (size / 16 + 16 = 20) holds, so the caller finds them all itself and the exact tests
+    # finish each of them from the spare words.
+    words = np.full(64, 0xFFFFFF05, dtype=np.uint32)
+    rejected = np.empty(64 // 16 + 16, dtype=np.int64)
+    out = np.empty(64, dtype=np.float32)
+    assert normal._inner(words, normal._SCALE32, normal._K, out, rejected) == 64
+    np.testing.assert_array_equal(normal._all_rejects(words), np.arange(64))
+    spare = np.random.default_rng(7).bit_generator.random_raw(4096).view(np.uint32)
+    assert normal._outer(words, np.arange(64), spare, normal._X, normal._K, normal._F, out) > 0
+    # Layer 5's wedge or a fresh draw: every sample finite and within the ziggurat's range.
+    assert np.all(np.isfinite(out))
+    assert np.all(np.abs(out) < 8.0)

@@ -46,34 +46,34 @@ def _uniform(spare, pos):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True, nogil=True)
-def _inner(words, scale, k, out):  # pragma: no cover - compiled
+def _inner(words, scale, k, out, rejected):  # pragma: no cover - compiled
     """Fast path: one sample per word, as if it fell inside its layer's rectangle; returns how
-    many did not (:func:`_outer` redoes those).
+    many did not, and the first ``rejected.size`` of their indices in ``rejected``.
 
-    NOTE: branch-free (the count moves on a reject, nothing jumps), so the loop runs at memory
-    speed.
+    NOTE: branch-free (an index is stored every time, the count moves only on a reject), so the
+    loop runs at memory speed.
     """
     count = 0
+    last = rejected.size - 1
     for n in range(words.size):
         w = words[n]
         layer = w & np.uint32(0xFF)
         j = w >> np.uint32(9)
         z = np.float32(j) * scale[layer]
         out[n] = -z if w & np.uint32(0x100) else z
+        rejected[min(count, last)] = n
         count += j >= k[layer]
     return count
 
 
 @numba.njit(cache=True, nogil=True)
-def _outer(words, spare, x, k, f, out):  # pragma: no cover - compiled
-    """Exact wedge and tail tests for the words that fell outside their rectangle, restarts
-    from ``spare``; returns the spare words used, or -1 when they ran out (the caller draws
-    more and starts again)."""
+def _outer(words, rejected, spare, x, k, f, out):  # pragma: no cover - compiled
+    """Exact wedge and tail tests for the words at ``rejected``, restarts from ``spare``;
+    returns the spare words used, or -1 when they ran out (the caller draws more and starts
+    again)."""
     pos = 0
-    for n in range(words.size):
+    for n in rejected:
         w = words[n]
-        if (w >> np.uint32(9)) < k[w & np.uint32(0xFF)]:
-            continue  # done by the fast path
         while True:
             layer = w & np.uint32(0xFF)
             j = w >> np.uint32(9)
@@ -106,17 +106,27 @@ def _outer(words, spare, x, k, f, out):  # pragma: no cover - compiled
     return pos
 
 
+def _all_rejects(words: np.ndarray) -> np.ndarray:
+    """Indices of the words that fall outside their layer's rectangle."""
+    return np.flatnonzero((words >> np.uint32(9)) >= _K[words & np.uint32(0xFF)])
+
+
 def standard_normal32(rng: np.random.Generator, size: int) -> np.ndarray:
     """``size`` standard normal float32 samples drawn from ``rng``'s bit generator."""
     words = rng.bit_generator.random_raw((size + 1) // 2).view(np.uint32)[:size]
     out = np.empty(size, dtype=np.float32)
-    rejected = _inner(words, _SCALE32, _K, out)
+    # About 1.4 % of the words fall outside their rectangle; room for 4 times that many.
+    rejected = np.empty(size // 16 + 16, dtype=np.int64)
+    count = _inner(words, _SCALE32, _K, out, rejected)
+    if count > rejected.size:  # an unlikely run of rejects: find them all
+        rejected = _all_rejects(words)
+    rejected = rejected[:count]
     spare = np.empty(0, dtype=np.uint32)
     while True:
-        # About 1.4 % of the words need the exact tests, with two or three spare words each.
-        more = rng.bit_generator.random_raw(max(64, 2 * rejected)).view(np.uint32)
+        # Two or three spare words per reject.
+        more = rng.bit_generator.random_raw(max(64, 2 * count)).view(np.uint32)
         spare = np.concatenate([spare, more])
-        if _outer(words, spare, _X, _K, _F, out) >= 0:
+        if _outer(words, rejected, spare, _X, _K, _F, out) >= 0:
             return out
 
 
