@@ -79,3 +79,29 @@ def mean_square_rows(u, out):  # pragma: no cover - compiled
             v = np.float64(u[g, i])
             acc += v * v
         out[g] = acc / n
+
+
+@numba.njit(cache=True, nogil=True)
+def uniform_rms_rows(u, target_rms, step, one, code_lo, code_hi, rounding, offset,
+                     scale, codes, values, clips):  # pragma: no cover - compiled
+    """RMS AGC and uniform quantizer on rows in one call; returns False on a non-finite gain.
+
+    The gain is :meth:`twin.quant.agc.AutomaticGainControl.scale`'s (``"rms"``) and the steps
+    :meth:`twin.quant.uniform.UniformQuantizer.quantize`'s, operation for operation, so the
+    result is bit-identical to calling the two; ``one`` is 1 in the rails' precision.
+    """
+    mean_square_rows(u, scale)
+    gain = np.empty_like(u[:, 0])  # the scale rounded to the rails' precision
+    step_rows = np.empty_like(gain)
+    inv_step = np.empty_like(gain)
+    for g in range(u.shape[0]):
+        level = np.sqrt(scale[g]) / target_rms
+        if not np.isfinite(level):
+            return False
+        scale[g] = level if level > 0.0 else 1.0
+        gain[g] = scale[g]
+        step_rows[g] = step * np.float64(gain[g])
+        inv_step[g] = one / step_rows[g]
+    uniform_rows(u, inv_step, step_rows, code_lo, code_hi, rounding, offset, codes, values,
+                 clips)
+    return True
