@@ -6,10 +6,12 @@ written. The engine's overhead is (engine time - plain-loop time) / engine time,
 loop calls the same blocks (world, controller, system, recorder) in a Python ``for``. The process
 is pinned to one core and BLAS to one thread. Both wall-clock and process CPU time are measured:
 on a shared host the wall clock also counts the time other processes held the core, the CPU time
-does not. A last pass times each block of the plain loop (CPU time). Last line (wall clock):
+does not. Each figure is the best of ``--repeats`` interleaved runs: on a shared host a median
+still carries other processes' bursts, which swung the overhead by +-0.2 between runs. A last
+pass times each block of the plain loop (CPU time). Last line (wall clock):
 ``slots_per_s: <n> overhead: <f>``.
 
-    python benchmarks/bench_engine.py [--slots 400] [--repeats 3]
+    python benchmarks/bench_engine.py [--slots 400] [--repeats 5]
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 from threadpoolctl import threadpool_limits
 
 from twin.config import load_scenario
@@ -78,7 +79,7 @@ BLOCKS = ("world", "controller", "system", "recorder")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--slots", type=int, default=400)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
@@ -102,17 +103,17 @@ def main() -> None:
                 cpu[name].append(time.process_time() - c0)
         plain_loop(scenario, text, Path(tmp) / "b.h5", blocks)
     n = args.slots
-    print(f"{n} slots, median of {args.repeats}, one core")
+    print(f"{n} slots, best of {args.repeats}, one core")
     print(f"{'':<12}{'wall s':>9}{'slots/s':>9}{'cpu s':>9}{'slots/s':>9}")
     for name in wall:
-        w, c = float(np.median(wall[name])), float(np.median(cpu[name]))
+        w, c = min(wall[name]), min(cpu[name])
         print(f"{name:<12}{w:>9.3f}{n / w:>9.0f}{c:>9.3f}{n / c:>9.0f}")
     print("per block, plain loop, CPU ms/slot: "
           + ", ".join(f"{k} {v / n * 1e3:.3f}" for k, v in blocks.items()))
-    cpu_engine, cpu_loop = float(np.median(cpu["engine"])), float(np.median(cpu["plain loop"]))
+    cpu_engine, cpu_loop = min(cpu["engine"]), min(cpu["plain loop"])
     print(f"cpu slots_per_s: {n / cpu_engine:.0f} "
           f"overhead: {(cpu_engine - cpu_loop) / cpu_engine:.3f}")
-    engine, loop = float(np.median(wall["engine"])), float(np.median(wall["plain loop"]))
+    engine, loop = min(wall["engine"]), min(wall["plain loop"])
     print(f"slots_per_s: {n / engine:.0f} overhead: {(engine - loop) / engine:.3f}")
 
 
