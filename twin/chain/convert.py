@@ -44,6 +44,12 @@ def bits_per_antenna(cfg: ConverterConfig, num_antennas: int) -> np.ndarray:
     return np.array(cfg.bits)
 
 
+def _per_antenna(clip_rate: np.ndarray) -> np.ndarray:
+    """Mean over gain blocks ``[..., antennas, blocks] -> [..., antennas]`` (one block: itself,
+    without numpy's ~5 us reduction)."""
+    return clip_rate[..., 0] if clip_rate.shape[-1] == 1 else clip_rate.mean(axis=-1)
+
+
 @dataclass(frozen=True, slots=True)
 class ConverterStage:
     """A bank of DACs or ADCs, one I/Q pair per antenna (seed 000 eqs. (2), (7))."""
@@ -69,7 +75,7 @@ class ConverterStage:
         convs = self.converters
         if len(convs) == 1:
             out = next(iter(convs.values()))(x)
-            return StageOutput(out.values, out.codes, out.scale, out.clip_rate.mean(axis=-1))
+            return StageOutput(out.values, out.codes, out.scale, _per_antenna(out.clip_rate))
         values = np.empty_like(x)
         codes = np.empty((*x.shape, 2), dtype=code_dtype(int(self.bits.max())))
         scale = clip = None
@@ -82,7 +88,7 @@ class ConverterStage:
                 scale = np.empty((*x.shape[:-1], out.scale.shape[-1]))
                 clip = np.empty(x.shape[:-1])
             scale[..., sel, :] = out.scale
-            clip[..., sel] = out.clip_rate.mean(axis=-1)
+            clip[..., sel] = _per_antenna(out.clip_rate)
         return StageOutput(values, codes, scale, clip)
 
     def decode(self, codes: np.ndarray, scale: np.ndarray) -> np.ndarray:

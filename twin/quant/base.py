@@ -82,8 +82,14 @@ def code_dtype(num_bits: int) -> type[np.signedinteger]:
     return np.int8 if num_bits <= 8 else np.int16
 
 
+_SIGNAL_TYPES = frozenset((np.float32, np.float64, np.complex64, np.complex128))
+
+
 def check_signal(x: np.ndarray) -> np.ndarray:
     """Return ``x`` as a C-contiguous complex or real floating array, or raise ``ValueError``."""
+    if (type(x) is np.ndarray and x.dtype.type in _SIGNAL_TYPES and x.ndim
+            and x.flags.c_contiguous):
+        return x  # the chain's own arrays: nothing to convert (checked once per call, ~1 us)
     x = np.asarray(x)
     if x.ndim == 0:
         raise ValueError("expected an array shaped (..., antennas, samples), got a scalar")
@@ -120,7 +126,8 @@ def to_rails(x: np.ndarray, scale: float | np.ndarray) -> Rails:
     else:
         target = (*x.shape[:-1], s.shape[-1])
         try:
-            s = np.broadcast_to(s, target)
+            if s.shape != target:
+                s = np.broadcast_to(s, target)
         except ValueError:
             raise ValueError(f"scale of shape {np.shape(scale)} does not match a signal of "
                              f"shape {x.shape}: expected (..., antennas, num_blocks)") from None

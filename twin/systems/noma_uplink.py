@@ -17,6 +17,7 @@ from twin.chain.precoder import precode_per_user
 from twin.chain.source import draw_symbols, hard_decision
 from twin.config import Scenario
 from twin.control.base import NomaAction
+from twin.quant.kernels import mean_square_rows
 from twin.systems.noma_aqnm import NomaPrediction, predict_noma
 from twin.systems.power import amplifier_power_w, noma_circuit_power_w
 from twin.systems.slot import SlotResult, mean_gain
@@ -88,24 +89,30 @@ class NomaUplinkSystem:
         cfg = self.scenario.noma_uplink
         access = access or cfg.access
         pred = self.predict(snap, action)
-        s = draw_symbols(rng, self.scenario.source,
-                         (self.num_users, self.scenario.run.samples_per_slot))   # [K, T]
-        u = s
+        # NOTE: the waveforms up to the channel output are complex64 (DESIGN.md), the ADC and
+        # the back end complex128: the ADC's values must equal what `decode` rebuilds from its
+        # codes in float64, so `twin replay --reprocess` finds the recorded rates exactly.
+        s_tx = draw_symbols(rng, self.scenario.source,
+                            (self.num_users, self.scenario.run.samples_per_slot),
+                            np.complex64)                                    # [K, T]
+        s = s_tx.astype(np.complex128)          # the back end's reference (and the trace's)
         if access == "qoma":                                        # user k on its subcarriers
-            u = fdma_modulate([s[k, :n.size] for k, n in enumerate(
-                subcarriers(self.num_users, s.shape[1]))], s.shape[1])
-        x = precode_per_user(action.precoders, u)                   # eq. (1)   [K, N_k, T]
+            s_tx = fdma_modulate([s[k, :n.size] for k, n in enumerate(
+                subcarriers(self.num_users, s.shape[1]))], s.shape[1]).astype(np.complex64)
+        x = precode_per_user(action.precoders.astype(np.complex64), s_tx)   # eq. (1) [K, N_k, T]
         dac = self.dac(x, rng)                                      # eq. (2)
-        y = uplink_mimo(snap.H, dac.values)                         # eq. (6)   [M, T]
-        y = y + awgn(rng, y.shape, cfg.noise_w)
+        y = uplink_mimo(snap.H.astype(np.complex64), dac.values).astype(np.complex128)  # (6)
+        y += awgn(rng, y.shape, cfg.noise_w, np.complex64)
         adc = self.adc(y, rng)                                      # eq. (7)
         sinr_meas = self.back_end(adc.values, s, action.detector, pred.cross, pred.order,
                                   access)                           # eqs. (10)-(12)
         sinr_model = {"noma": pred.sinr, "qwoma": pred.sinr_no_sic, "qoma": pred.sinr_fdma}[access]
         # FDMA gives each user 1/K of the band: the rate carries that prelog.
         prelog = 1.0 / self.num_users if access == "qoma" else 1.0
-        rails = dac.values.view(np.float64).reshape(self.num_users, -1)
-        tx_meas = np.einsum("ki,ki->k", rails, rails) / s.shape[1]   # [K], eq. (5), one pass
+        rails = dac.values.view(dac.values.real.dtype).reshape(self.num_users, -1)
+        tx_meas = np.empty(self.num_users)                          # [K], eq. (5), one pass
+        mean_square_rows(rails, tx_meas)
+        tx_meas *= rails.shape[1] / s.shape[1]
         circuit = self.circuit_w
         rate_model, rate_meas = prelog * rate_bps_hz(sinr_model), prelog * rate_bps_hz(sinr_meas)
         amp_meas = amplifier_power_w(tx_meas, cfg.power.amplifier_efficiency).sum()   # eq. (14)
