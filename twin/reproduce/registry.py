@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 # Modules whose import registers targets; each paper's figures live in one module.
-MODULES: tuple[str, ...] = ()
+MODULES: tuple[str, ...] = ("twin.reproduce.noma",)
 
 
 @dataclass(frozen=True, slots=True)
