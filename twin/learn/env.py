@@ -122,6 +122,50 @@ def observe(h: torch.Tensor, cfg: NomaUplinkConfig) -> torch.Tensor:
     return torch.cat([unit.real, unit.imag, level], dim=-1)
 
 
+@dataclass(frozen=True, slots=True)
+class NomaModel:
+    """Everything the reward needs besides the channels: one scenario's constants, as tensors."""
+
+    cfg: NomaUplinkConfig
+    layout: ActionLayout
+    alpha_t: torch.Tensor   # [N] DAC alphas (3)
+    alpha_r: torch.Tensor   # [M] ADC alphas (8)
+    noise_w: float          # sigma^2
+    p_max_w: float          # P_kmax
+    power: PowerModel
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario, dtype: torch.dtype = torch.float32) -> NomaModel:
+        if scenario.system != "noma_uplink":
+            raise ValueError(f"the learning model needs a noma_uplink scenario, got "
+                             f"{scenario.system!r}")
+        c = scenario.noma_uplink
+        def alphas(conv, n):
+            return torch.as_tensor(aqnm_alpha(bits_per_antenna(conv, n)), dtype=dtype)
+        return cls(c, ActionLayout(c.num_users, c.num_user_ant, c.num_bs_ant),
+                   alphas(scenario.dac, c.num_user_ant), alphas(scenario.adc, c.num_bs_ant),
+                   c.noise_w, c.p_max_w, PowerModel.from_scenario(scenario))
+
+    @property
+    def obs_dim(self) -> int:
+        c = self.cfg
+        return 2 * c.num_users * c.num_bs_ant * c.num_user_ant + c.num_users
+
+    @property
+    def complex_dtype(self) -> torch.dtype:
+        return torch.complex64 if self.alpha_t.dtype == torch.float32 else torch.complex128
+
+    def evaluate(self, raw: torch.Tensor, h: torch.Tensor,
+                 p_max_w: float | torch.Tensor | None = None) -> EnergyEfficiency:
+        """Post-actor (35), (39) then reward (22): raw [B, dim], h [B, K, M, N] -> [B] each.
+
+        ``p_max_w``: the budget ``P_kmax`` (default the scenario's), a float or one per row.
+        """
+        p_max = self.p_max_w if p_max_w is None else p_max_w
+        _, p, w = post_actor(raw.to(self.alpha_t.dtype), self.layout, p_max, self.alpha_t)
+        return noma_ee(h, p, w, self.alpha_t, self.alpha_r, self.noise_w, self.power)
+
+
 class NomaEnv:
     """``num_envs`` independent copies of the seed 000 uplink, stepped as one batch.
 
@@ -132,18 +176,12 @@ class NomaEnv:
 
     def __init__(self, scenario: Scenario, num_envs: int, *, dtype: torch.dtype = torch.float32,
                  seed: int = 0) -> None:
-        if scenario.system != "noma_uplink":
-            raise ValueError(f"NomaEnv needs a noma_uplink scenario, got {scenario.system!r}")
-        c = scenario.noma_uplink
-        self.cfg, self.num_envs, self.dtype = c, int(num_envs), dtype
-        self.layout = ActionLayout(c.num_users, c.num_user_ant, c.num_bs_ant)
-        self.obs_dim = 2 * c.num_users * c.num_bs_ant * c.num_user_ant + c.num_users
-        self.alpha_t = torch.as_tensor(aqnm_alpha(bits_per_antenna(scenario.dac,
-                                                                   c.num_user_ant)), dtype=dtype)
-        self.alpha_r = torch.as_tensor(aqnm_alpha(bits_per_antenna(scenario.adc, c.num_bs_ant)),
-                                       dtype=dtype)
-        self.noise_w, self.p_max_w = c.noise_w, c.p_max_w
-        self.power = PowerModel.from_scenario(scenario)
+        self.model = NomaModel.from_scenario(scenario, dtype)
+        m = self.model
+        self.cfg, self.num_envs, self.dtype = m.cfg, int(num_envs), dtype
+        self.layout, self.obs_dim = m.layout, m.obs_dim
+        self.alpha_t, self.alpha_r, self.noise_w = m.alpha_t, m.alpha_r, m.noise_w
+        self.p_max_w, self.power = m.p_max_w, m.power
         self.gen = torch.Generator().manual_seed(seed)
         self.gain_lin = torch.empty(0)
         self.h = torch.empty(0)
@@ -159,16 +197,13 @@ class NomaEnv:
 
     def _draw(self) -> torch.Tensor:
         h = channels(self.cfg, self.gain_lin, self.gen)
-        self.h = h.to(torch.complex64 if self.dtype == torch.float32 else torch.complex128)
+        self.h = h.to(self.model.complex_dtype)
         return observe(self.h, self.cfg).to(self.dtype)
 
     def evaluate(self, raw: torch.Tensor, p_max_w: float | torch.Tensor | None = None,
                  h: torch.Tensor | None = None) -> EnergyEfficiency:
         """Reward (22) of raw actions [B, dim] on channels ``h`` (default: the current ones)."""
-        p_max = self.p_max_w if p_max_w is None else p_max_w
-        _, p, w = post_actor(raw.to(self.dtype), self.layout, p_max, self.alpha_t)
-        return noma_ee(self.h if h is None else h, p, w, self.alpha_t, self.alpha_r,
-                       self.noise_w, self.power)
+        return self.model.evaluate(raw, self.h if h is None else h, p_max_w)
 
     def step(self, raw: torch.Tensor) -> tuple[torch.Tensor, EnergyEfficiency]:
         """Apply raw actions [B, dim]; returns the next state and the reward (22) with SE and
