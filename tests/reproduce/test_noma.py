@@ -5,17 +5,28 @@ import csv
 
 import numpy as np
 import pytest
+import torch
 
 from tests.systems.conftest import SCENARIOS, variant
 from twin.config import load_scenario
+from twin.control.base import NomaAction
+from twin.learn.env import noma_ee
+from twin.learn.oracle import OracleConfig
 from twin.quant.aqnm import aqnm_alpha
-from twin.reproduce import targets
+from twin.reproduce import noma_learned, targets
 from twin.reproduce.noma import scenario as noma_scenario
-from twin.reproduce.noma_eval import draw_drops, evaluate
+from twin.reproduce.noma_eval import (
+    aqnm_ee,
+    draw_drops,
+    evaluate,
+    noise_split,
+    snapshot_of,
+    with_bits,
+)
 from twin.reproduce.noma_schemes import controller_act, qoma_act
-from twin.reproduce.noma_sweep import with_bits
 from twin.rng import stream
 from twin.systems.noma_aqnm import predict_noma
+from twin.systems.noma_uplink import NomaUplinkSystem
 
 
 class _Bar:
@@ -65,16 +76,32 @@ def test_power_split_adds_up_to_the_engines_total(drops):
     np.testing.assert_allclose(m.circuit_w, 6.6826, rtol=1e-9)
 
 
-def test_noise_split_of_eq_46_adds_up_to_eq_13(drops):
+def test_noise_split_matches_eq_46_written_out(drops):
     s = with_bits(noma_scenario(), 3)
+    c = s.noma_uplink
     p, w = controller_act("mrt")(drops, s, stream(0, "act"))
-    alpha = aqnm_alpha(np.array([3]))
-    pred = predict_noma(drops[0], p[0], w[0], alpha, np.full(8, alpha[0]),
-                        s.noma_uplink.noise_w)
-    # N_k^Q + N_k^I = IU_k + NU_k, the denominator of eq. (12): exact up to rounding.
-    desired = np.abs(np.diag(pred.cross)) ** 2
-    np.testing.assert_allclose(pred.quantization_noise + pred.interference + pred.thermal_noise,
-                               desired / pred.sinr, rtol=1e-12)
+    h, p, w = drops[0], p[0], w[0]
+    a_t = aqnm_alpha(np.array([3]))[0]
+    a_r = np.full(c.num_bs_ant, a_t)
+    pred = predict_noma(h, p, w, a_t, a_r, c.noise_w)
+    quant, inter = noise_split(pred, w, a_r, c.noise_w)
+    # Eq. (46) term by term, with R_i^T (4) and R^R (9) built as matrices: an independent
+    # computation, equal up to rounding.
+    r_t = [a_t * (1 - a_t) * np.diag(np.abs(p[i]) ** 2) for i in range(c.num_users)]
+    x = [h[i] @ (a_t * p[i]) for i in range(c.num_users)]
+    ryy = sum(np.outer(x[i], x[i].conj()) + h[i] @ r_t[i] @ h[i].conj().T
+              for i in range(c.num_users)) + c.noise_w * np.eye(c.num_bs_ant)
+    r_r = np.diag(a_r * (1 - a_r) * np.real(np.diag(ryy)))
+    theta = np.diag(a_r)
+    rank = np.argsort(pred.order)
+    for k in range(c.num_users):
+        v = w[k] @ theta
+        n_q = sum(np.real(v @ h[i] @ r_t[i] @ h[i].conj().T @ v.conj())
+                  for i in range(c.num_users)) + np.real(w[k] @ r_r @ w[k].conj())
+        iu = sum(np.abs(v @ x[j]) ** 2 for j in range(c.num_users) if rank[j] > rank[k])
+        n_i = iu + c.noise_w * np.real(v @ v.conj())
+        assert quant[k] == pytest.approx(n_q, rel=1e-9)
+        assert inter[k] == pytest.approx(n_i, rel=1e-9)
 
 
 def test_qoma_detector_maximizes_the_fdma_sinr(drops):
@@ -96,8 +123,34 @@ def test_qoma_detector_maximizes_the_fdma_sinr(drops):
     np.testing.assert_allclose(np.linalg.norm(w, axis=-1), 1.0, rtol=1e-12)
 
 
+@pytest.fixture
+def quick_oracle(monkeypatch):
+    # The targets' own code path with a 3-step oracle: the test checks outputs, not optimality.
+    monkeypatch.setattr(noma_learned, "ORACLE", OracleConfig(num_restarts=1, steps=3))
+
+
 def _run(name, tmp_path, drops=1, seed=0):
     return targets()[name].run(drops, seed, tmp_path, _Bar())
+
+
+def test_oracle_scores_its_own_action_as_the_numpy_aqnm_does(drops, quick_oracle):
+    s = noma_scenario()
+    p, w = noma_learned.oracle_act(drops, s, stream(0, "act"))
+    model = noma_learned.model_of(s)
+    ee_torch = noma_ee(torch.as_tensor(drops), torch.as_tensor(p), torch.as_tensor(w),
+                       model.alpha_t, model.alpha_r, model.noise_w, model.power).ee_bits_per_j_hz
+    system = NomaUplinkSystem.build(s)
+    ee_numpy = [aqnm_ee(system.predict(snapshot_of(hb), NomaAction(pb, wb)), "noma",
+                        system.circuit_w, 0.27) for hb, pb, wb in zip(drops, p, w, strict=True)]
+    # twin.learn's torch EE and the engine's numpy AQNM are the same formulas (18) in float64.
+    np.testing.assert_allclose(ee_torch.numpy(), ee_numpy, rtol=1e-9)
+    # The oracle keeps its best iterate, and its warm starts include the LMMSE action scaled
+    # to 5 % of P_kmax, so it never scores below that action.
+    lmmse_p, lmmse_w = controller_act("lmmse")(drops, s, stream(0, "act"))
+    ee_lmmse = [aqnm_ee(system.predict(snapshot_of(hb), NomaAction(np.sqrt(0.05) * pb, wb)),
+                        "noma", system.circuit_w, 0.27)
+                for hb, pb, wb in zip(drops, lmmse_p, lmmse_w, strict=True)]
+    assert np.all(np.array(ee_numpy) >= np.array(ee_lmmse) * (1 - 1e-9))
 
 
 def _rows(path):
@@ -105,7 +158,7 @@ def _rows(path):
         return list(csv.DictReader(fh))
 
 
-def test_fig9_writes_the_split_and_is_deterministic(tmp_path):
+def test_fig9_writes_the_split_and_is_deterministic(tmp_path, quick_oracle):
     first = _run("noma-fig9", tmp_path / "a")
     second = _run("noma-fig9", tmp_path / "b")
     assert first.png_path.stat().st_size > 1000

@@ -6,13 +6,14 @@ Each :class:`Scheme` also names the access rule its rates are scored with (``"no
 the order of eq. (11); ``"qwoma"``: all other users as noise; ``"qoma"``: FDMA).
 
 Seed 000 §V-A defines QOMA and QWoMA by their rate formulas only, not by the actions they take.
-The twin gives each the best closed-form action for its own receiver, at full power, so the
-comparison measures the access scheme and not a weak action: QWoMA uses the quantization-aware
-LMMSE detector (the SINR-maximizing linear detector when all other users are noise), QOMA the
+The twin gives each the best closed-form action for its own receiver, so the comparison
+measures the access scheme and not a weak action: QWoMA uses the quantization-aware LMMSE
+detector (the SINR-maximizing linear detector when all other users are noise), QOMA the
 noise-whitening matched filter (the SINR-maximizing one when no user interferes); both use the
-dominant right singular vector of ``H_k`` as precoder at ``P_kmax``. RPaD is the engine's
-``random`` controller; LMMSE (the engine's default controller, NOMA with SIC) is an extra,
-non-learned reference.
+dominant right singular vector of ``H_k`` as precoder, and pick their power by the proposed
+scheme's power-exhaustive search (Algorithm 2) on their own EE. RPaD is the engine's ``random``
+controller; LMMSE (the engine's default controller: max-ratio precoders at ``P_kmax``, LMMSE
+detector, NOMA with SIC) is an extra, non-learned reference without the search.
 """
 
 from __future__ import annotations
@@ -25,8 +26,11 @@ import numpy as np
 from twin.config import Scenario
 from twin.control.base import NomaAction, Observation
 from twin.control.baselines import NomaBaseline
-from twin.reproduce.noma_eval import snapshot_of
+from twin.learn.power_search import search_levels_w
+from twin.reproduce.noma_eval import aqnm_ee, snapshot_of, with_p_max
 from twin.systems.noma_aqnm import received_statistics
+from twin.systems.noma_uplink import NomaUplinkSystem
+from twin.units import w_to_dbm
 
 Actions = tuple[np.ndarray, np.ndarray]
 Act = Callable[[np.ndarray, Scenario, np.random.Generator], Actions]
@@ -89,9 +93,31 @@ def qoma_act(h: np.ndarray, scenario: Scenario, rng: np.random.Generator) -> Act
     return precoders, detector
 
 
+def power_searched(act: Act, access: str) -> Act:
+    """``act`` with seed 000 Algorithm 2: the action recomputed at every budget ``p_e``
+    (lines 6-8; the levels of :func:`twin.learn.power_search.search_levels_w`), scored by its
+    AQNM EE under ``access`` (line 9), the best kept per drop (lines 10-12)."""
+    def searched(h: np.ndarray, scenario: Scenario, rng: np.random.Generator) -> Actions:
+        system = NomaUplinkSystem.build(scenario)
+        efficiency = scenario.noma_uplink.power.amplifier_efficiency
+        best_ee = np.full(h.shape[0], -np.inf)
+        best_p, best_w = None, None
+        for level in w_to_dbm(search_levels_w(scenario.noma_uplink)):
+            p, w = act(h, with_p_max(scenario, level), rng)
+            ee = np.array([aqnm_ee(system.predict(snapshot_of(hb), NomaAction(pb, wb)), access,
+                                   system.circuit_w, efficiency)
+                           for hb, pb, wb in zip(h, p, w, strict=True)])
+            better = ee > best_ee
+            best_ee = np.where(better, ee, best_ee)
+            best_p = p if best_p is None else np.where(better[:, None, None], p, best_p)
+            best_w = w if best_w is None else np.where(better[:, None, None], w, best_w)
+        return best_p, best_w
+    return searched
+
+
 def formula_schemes() -> list[Scheme]:
     """The schemes that are formulas, not learners (always available)."""
     return [Scheme("LMMSE", "noma", controller_act("lmmse")),
-            Scheme("QOMA", "qoma", qoma_act),
-            Scheme("QWoMA", "qwoma", controller_act("lmmse")),
+            Scheme("QOMA", "qoma", power_searched(qoma_act, "qoma")),
+            Scheme("QWoMA", "qwoma", power_searched(controller_act("lmmse"), "qwoma")),
             Scheme("RPaD", "noma", controller_act("random"))]

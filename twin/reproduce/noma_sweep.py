@@ -9,21 +9,9 @@ from typing import Any
 import numpy as np
 
 from twin.config import Scenario
-from twin.reproduce.noma_eval import DropMetrics, draw_drops, evaluate
+from twin.reproduce.noma_eval import DropMetrics, draw_drops, evaluate, with_bits, with_p_max
 from twin.reproduce.noma_schemes import Scheme
 from twin.rng import stream
-
-
-def with_bits(scenario: Scenario, bits: int) -> Scenario:
-    """Equal DAC and ADC resolution (seed 000 §V-C: "identical resolution for ADCs and DACs")."""
-    return dataclasses.replace(scenario, dac=dataclasses.replace(scenario.dac, bits=bits),
-                               adc=dataclasses.replace(scenario.adc, bits=bits))
-
-
-def with_p_max(scenario: Scenario, p_max_dbm: float) -> Scenario:
-    """The scenario with user power budget ``P_kmax`` (seed 000 (19b))."""
-    c = dataclasses.replace(scenario.noma_uplink, p_max_dbm=float(p_max_dbm))
-    return dataclasses.replace(scenario, noma_uplink=c)
 
 
 def summarize(m: DropMetrics) -> dict[str, float]:

@@ -24,11 +24,6 @@ class NomaPrediction:
     order : [K] int, decoding order (eq. (11): highest single-user rate first)
     cross : [K, K] complex, ``cross[k, j] = w_k Theta_B H_j Theta_j P_j``
     tx_power_w : [K] float, ``P_k^T = tr E[x^q x^qH] = sum_n alpha_n |P_kn|^2`` (eq. (5))
-    interference : [K] float, ``IU_k`` of eq. (13): users decoded after k
-    quantization_noise : [K] float, ``N_k^Q`` of eq. (46): every user's DAC noise and the ADC
-        noise, through the detector
-    thermal_noise : [K] float, ``sigma^2 w_k Theta_B Theta_B^H w_k^H``; ``NU_k = N_k^Q + this``
-        and ``N_k^I = IU_k + this`` (eqs. (13), (46))
     """
 
     sinr: np.ndarray
@@ -38,9 +33,6 @@ class NomaPrediction:
     order: np.ndarray
     cross: np.ndarray
     tx_power_w: np.ndarray
-    interference: np.ndarray
-    quantization_noise: np.ndarray
-    thermal_noise: np.ndarray
 
 
 def received_statistics(h: np.ndarray, precoders: np.ndarray, alpha_t: np.ndarray,
@@ -63,7 +55,7 @@ def received_statistics(h: np.ndarray, precoders: np.ndarray, alpha_t: np.ndarra
 
 def predict_noma(h: np.ndarray, precoders: np.ndarray, detector: np.ndarray,
                  alpha_t: np.ndarray, alpha_r: np.ndarray, noise_w: float) -> NomaPrediction:
-    """AQNM SINRs of seed 000 eqs. (11)-(13), and the noise split of eq. (46).
+    """AQNM SINRs of seed 000 eqs. (11)-(13).
 
     Parameters
     ----------
@@ -85,12 +77,10 @@ def predict_noma(h: np.ndarray, precoders: np.ndarray, detector: np.ndarray,
     # w_k Theta_B H_i R_i^T H_i^H Theta_B w_k^H: R_i^T is diagonal over user i's antennas.
     through = np.abs(v @ h_all) ** 2                                   # [k, (i, n)]
     dac_noise = (through.reshape(num_users, num_users, num_ant) * q_t).sum(axis=-1)  # [k, i]
-    thermal = np.sum(np.abs(v) ** 2, axis=1) * noise_w
-    adc_noise = np.sum(np.abs(detector) ** 2 * q_r, axis=1)
+    own = np.sum(np.abs(v) ** 2, axis=1) * noise_w + np.sum(np.abs(detector) ** 2 * q_r, axis=1)
     desired = np.abs(np.diag(cross)) ** 2
-    quant = dac_noise.sum(axis=1) + adc_noise                          # N_k^Q, eq. (46)
-    nu = quant + thermal                                               # NU_k, eq. (13)
-    sinr_su = desired / (np.diag(dac_noise) + adc_noise + thermal)     # eq. (11)
+    nu = dac_noise.sum(axis=1) + own                                   # NU_k, eq. (13)
+    sinr_su = desired / (np.diag(dac_noise) + own)                     # eq. (11)
     order = np.argsort(-sinr_su, kind="stable")
     rank = np.empty_like(order)
     rank[order] = np.arange(order.size)
@@ -101,5 +91,4 @@ def predict_noma(h: np.ndarray, precoders: np.ndarray, detector: np.ndarray,
     tx_power = np.sum(alpha_t * np.abs(precoders) ** 2, axis=1)        # eq. (5)
     num_users = h.shape[0]
     return NomaPrediction(desired / (iu + nu), desired / (all_others + nu),
-                          num_users * desired / nu, sinr_su, order, cross, tx_power, iu,
-                          quant, thermal)
+                          num_users * desired / nu, sinr_su, order, cross, tx_power)
