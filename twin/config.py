@@ -85,9 +85,14 @@ class ChannelConfig:
 class ControllerConfig:
     """Which controller acts every slot."""
 
-    kind: Literal["random", "mrt", "lmmse", "gpi"] = spec(
+    kind: Literal["random", "mrt", "lmmse", "gpi", "pddpg"] = spec(
         "lmmse", doc="random (RPaD), mrt (MRT/MRC, full power), lmmse (quantization-aware), "
-                     "gpi (seed 004's GPI precoder + qMMSE, full duplex only)")
+                     "gpi (seed 004's GPI precoder + qMMSE, full duplex only), "
+                     "pddpg (seed 000's trained P-DDPG actor, noma_uplink only)")
+    actor_path: str = spec("data/actors/noma_uplink.pt",
+                           doc="pddpg: the trained actor (relative paths: from the working "
+                               "directory, else from the twin checkout)")
+    power_search: bool = spec(True, doc="pddpg: Algorithm 2's power search (false: WoPEF)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +262,9 @@ class Scenario:
             raise TwinConfigError(source, scenario.system,
                                   f"missing table [{scenario.system}] for system = "
                                   f"{scenario.system!r}")
+        if scenario.controller.kind == "pddpg" and scenario.system != "noma_uplink":
+            raise TwinConfigError(source, "controller.kind", "'pddpg' is seed 000's NOMA "
+                                  "uplink agent; use it with system = 'noma_uplink'")
         if scenario.controller.kind == "gpi" and scenario.system != "full_duplex":
             raise TwinConfigError(source, "controller.kind", "'gpi' is seed 004's full-duplex "
                                   "precoder; use it with system = 'full_duplex'")

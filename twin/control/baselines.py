@@ -117,8 +117,12 @@ class FullDuplexBaseline:
 
 
 def make_controller(scenario: Scenario, rng: np.random.Generator):
-    """The scenario's ``[controller]``: a baseline, or seed 004's GPI for full duplex."""
+    """The scenario's ``[controller]``: a baseline, seed 004's GPI for full duplex, or seed
+    000's trained P-DDPG actor for the NOMA uplink."""
     if scenario.controller.kind == "gpi":
         return GPIController.build(scenario)
+    if scenario.controller.kind == "pddpg":
+        from twin.control.learned import LearnedController  # torch only when asked for
+        return LearnedController.build(scenario)
     cls = NomaBaseline if scenario.system == "noma_uplink" else FullDuplexBaseline
     return cls(scenario, scenario.controller.kind, rng)

@@ -59,8 +59,11 @@ def scale_precoders(v: torch.Tensor, power_w: torch.Tensor, alpha_t: torch.Tenso
     alpha_t : [N] or [K, N] real, DAC alphas. Returns [..., K, N] complex with
     ``sum_n alpha_n |p_kn|^2 = power_w`` (34b).
     """
-    per = (alpha_t * v.abs() ** 2).sum(-1)                              # [..., K]
-    return v * torch.sqrt(power_w / per.clamp_min(_TINY)).unsqueeze(-1)
+    per = (alpha_t * (v.real**2 + v.imag**2)).sum(-1)                   # [..., K]
+    # Clamped before the square roots: at f_k = 0 the gradient of sqrt would be infinite
+    # (0 * inf = NaN in the actor's backward pass); the clamp's own gradient there is 0.
+    scale = torch.sqrt(power_w.clamp_min(_TINY)) / torch.sqrt(per.clamp_min(_TINY))
+    return v * scale.unsqueeze(-1)
 
 
 def unit_rows(w: torch.Tensor) -> torch.Tensor:
