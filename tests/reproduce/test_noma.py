@@ -144,10 +144,11 @@ def test_oracle_scores_its_own_action_as_the_numpy_aqnm_does(drops, quick_oracle
                         system.circuit_w, 0.27) for hb, pb, wb in zip(drops, p, w, strict=True)]
     # twin.learn's torch EE and the engine's numpy AQNM are the same formulas (18) in float64.
     np.testing.assert_allclose(ee_torch.numpy(), ee_numpy, rtol=1e-9)
-    # The oracle keeps its best iterate, and its warm starts include the LMMSE action scaled
-    # to 5 % of P_kmax, so it never scores below that action.
-    lmmse_p, lmmse_w = controller_act("lmmse")(drops, s, stream(0, "act"))
-    ee_lmmse = [aqnm_ee(system.predict(snapshot_of(hb), NomaAction(np.sqrt(0.05) * pb, wb)),
+    # The oracle keeps its best iterate, and its warm starts include the LMMSE action at 10 dBm
+    # per user, so it never scores below that action.
+    lmmse_p, lmmse_w = controller_act("lmmse")(drops, noma_learned.with_p_max(s, 10.0),
+                                               stream(0, "act"))
+    ee_lmmse = [aqnm_ee(system.predict(snapshot_of(hb), NomaAction(pb, wb)),
                         "noma", system.circuit_w, 0.27)
                 for hb, pb, wb in zip(drops, lmmse_p, lmmse_w, strict=True)]
     assert np.all(np.array(ee_numpy) >= np.array(ee_lmmse) * (1 - 1e-9))

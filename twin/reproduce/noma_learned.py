@@ -1,9 +1,14 @@
 """The learned schemes of seed 000 and the gradient oracle, as :class:`Scheme` callables over
 :mod:`twin.learn` (which owns the post-actor, the torch EE, the power search and the agents).
 
+- Proposed: the trained P-DDPG actor with Algorithm 2's power search, exactly as ``twin run``
+  acts with ``[controller] kind = "pddpg"`` (:class:`twin.control.learned.LearnedController`);
+  WoPEF: the same with ``power_search = false``. The actor is the one the config names
+  (``data/actors/noma_uplink.pt`` by default).
+
 - Oracle: per drop, Adam on the EE through the post-actor from random restarts
   (:func:`twin.learn.oracle.oracle_actions`), plus warm starts from the LMMSE action at three
-  power fractions, so the yardstick never scores below that formula at those powers.
+  transmit powers, so the yardstick never scores below that formula at those powers.
 """
 
 from __future__ import annotations
@@ -11,19 +16,24 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from twin.config import Scenario
+from twin.config import ControllerConfig, Scenario
+from twin.control.learned import resolve_actor_path
 from twin.learn.env import NomaModel
 from twin.learn.oracle import OracleConfig, oracle_actions
 from twin.learn.post_actor import post_actor
+from twin.reproduce.noma_eval import with_p_max
 from twin.reproduce.noma_schemes import Actions, Scheme, controller_act
+from twin.units import dbm_to_w
 
 # The reproduction's oracle: 4 random restarts and 300 Adam steps (+ the warm starts). On the
 # default scenario this reaches ~97 % of what 1000 steps reach (measured: 12.6-12.9 against
 # 13.0-13.1 bit/J/Hz at 7 bits), at a third of the time.
 ORACLE = OracleConfig(num_restarts=4, steps=300)
-# f_k of the oracle's warm starts from the LMMSE directions: the post-actor is scale-invariant
-# in V_k and w_k^d, so only the power fraction needs choosing, and tanh's slope vanishes at 1.
-WARM_FRACTIONS = (0.05, 0.3, 0.9)
+# Per-user powers of the oracle's warm starts from the LMMSE directions (capped at P_kmax): the
+# post-actor is scale-invariant in V_k and w_k^d, so only f_k needs choosing. Absolute powers,
+# not fractions of P_kmax: the oracle's optimum sat near 2 mW per user at every P_kmax >= 5 dBm,
+# and random starts at large P_kmax began far above it (its EE fell 6 % from 5 to 20 dBm).
+WARM_POWERS_DBM = (-5.0, 3.0, 10.0)
 
 
 def model_of(scenario: Scenario) -> NomaModel:
@@ -50,9 +60,13 @@ def _generator(rng: np.random.Generator) -> torch.Generator:
 def oracle_act(h: np.ndarray, scenario: Scenario, rng: np.random.Generator) -> Actions:
     """The gradient oracle's action per drop (the best of its restarts and warm starts)."""
     model = model_of(scenario)
-    p, w = controller_act("lmmse")(h, scenario, rng)
-    ones = np.ones(p.shape[:2])
-    warm = np.stack([raw_from_action(p, w, f * ones) for f in WARM_FRACTIONS], axis=1)
+    warm = []
+    for level_dbm in np.minimum(WARM_POWERS_DBM, scenario.noma_uplink.p_max_dbm):
+        # the LMMSE detector of that power, as the engine's controller computes it
+        p, w = controller_act("lmmse")(h, with_p_max(scenario, level_dbm), rng)
+        warm.append(raw_from_action(p, w, np.full(p.shape[:2], dbm_to_w(level_dbm)
+                                                  / model.p_max_w)))
+    warm = np.stack(warm, axis=1)
     threads = torch.get_num_threads()
     # NOTE: one thread: the oracle's tensors are small, and on a shared 2-core machine torch's
     # second thread made each Adam step 8x slower (measured 18 ms vs 138 ms).
@@ -68,7 +82,11 @@ def oracle_act(h: np.ndarray, scenario: Scenario, rng: np.random.Generator) -> A
 
 def learned_schemes() -> tuple[list[Scheme], list[str]]:
     """The learned schemes available, and a line for each one that is not."""
-    return [Scheme("Oracle", "noma", oracle_act)], [
-        "Proposed: no trained P-DDPG actor in twin.learn yet",
-        "WoPEF: no trained P-DDPG actor in twin.learn yet",
-        "PPO: no PPO agent in twin.learn yet"]
+    schemes, missing = [], ["PPO: no PPO agent in twin.learn"]
+    try:
+        resolve_actor_path(ControllerConfig().actor_path)
+        schemes += [Scheme("Proposed", "noma", controller_act("pddpg", power_search=True)),
+                    Scheme("WoPEF", "noma", controller_act("pddpg", power_search=False))]
+    except ValueError as exc:
+        missing += [f"Proposed: {exc}", f"WoPEF: {exc}"]
+    return [*schemes, Scheme("Oracle", "noma", oracle_act)], missing

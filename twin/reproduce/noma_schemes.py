@@ -18,14 +18,16 @@ detector, NOMA with SIC) is an extra, non-learned reference without the search.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from twin.config import Scenario
 from twin.control.base import NomaAction, Observation
-from twin.control.baselines import NomaBaseline
+from twin.control.baselines import NomaBaseline, make_controller
 from twin.learn.power_search import search_levels_w
 from twin.reproduce.noma_eval import aqnm_ee, snapshot_of, with_p_max
 from twin.systems.noma_aqnm import received_statistics
@@ -55,10 +57,12 @@ def _stack(actions: list[NomaAction]) -> Actions:
             np.stack([a.detector for a in actions]).astype(np.complex128))
 
 
-def controller_act(kind: str) -> Act:
-    """The engine's NOMA controller ``kind`` ("random", "mrt", "lmmse") over a batch."""
+def controller_act(kind: str, **settings: Any) -> Act:
+    """The engine's NOMA controller ``kind`` ("random", "mrt", "lmmse", "pddpg") over a batch;
+    ``settings`` are further ``[controller]`` keys (e.g. ``power_search=False``)."""
     def act(h: np.ndarray, scenario: Scenario, rng: np.random.Generator) -> Actions:
-        ctl = NomaBaseline(scenario, kind, rng)
+        ctl = make_controller(dataclasses.replace(scenario, controller=dataclasses.replace(
+            scenario.controller, kind=kind, **settings)), rng)
         return _stack([ctl.act(_observation(hb)) for hb in h])
     return act
 
