@@ -15,6 +15,7 @@ from twin.learn.oracle import OracleConfig
 from twin.quant.aqnm import aqnm_alpha
 from twin.reproduce import noma_learned, targets
 from twin.reproduce.noma import scenario as noma_scenario
+from twin.reproduce.noma_claims import PAPER_GAIN_FIG6, gain_findings, oracle_findings
 from twin.reproduce.noma_eval import (
     aqnm_ee,
     draw_drops,
@@ -23,7 +24,8 @@ from twin.reproduce.noma_eval import (
     snapshot_of,
     with_bits,
 )
-from twin.reproduce.noma_schemes import controller_act, qoma_act
+from twin.reproduce.noma_schemes import controller_act, formula_schemes, qoma_act
+from twin.reproduce.noma_sweep import sweep
 from twin.rng import stream
 from twin.systems.noma_aqnm import predict_noma
 from twin.systems.noma_uplink import NomaUplinkSystem
@@ -159,13 +161,31 @@ def _rows(path):
         return list(csv.DictReader(fh))
 
 
-def test_fig9_writes_the_split_and_is_deterministic(tmp_path, quick_oracle):
-    first = _run("noma-fig9", tmp_path / "a")
-    second = _run("noma-fig9", tmp_path / "b")
-    assert first.png_path.stat().st_size > 1000
-    # Same seed, same bytes (house rule: same scenario + seed = identical results).
-    assert first.csv_path.read_bytes() == second.csv_path.read_bytes()
-    rows = _rows(first.csv_path)
+def test_sweep_is_deterministic_and_schemes_are_independent(drops):
+    table = [s for s in formula_schemes() if s.name in ("LMMSE", "RPaD")]
+    def run(schemes):
+        return sweep(noma_scenario(), "p_max_dbm", (0.0, 20.0), schemes, 1, 3, "t", _Bar())
+    first, second = run(table), run(table)
+    # Same seed, same rows (house rule); each (scheme, point) has its own streams, so RPaD's
+    # random actions are the same whether or not LMMSE ran before it.
+    assert first == second
+    alone = run(table[1:])
+    assert alone == [r for r in first if r["scheme"] == "RPaD"]
+
+
+def test_claims_compare_mean_ee():
+    rows = [{"scheme": s, "bits": b, "ee_aqnm_bits_per_j_hz": ee, "ee_bit_true_bits_per_j_hz": ee}
+            for s, b, ee in [("Oracle", 1, 4.0), ("Oracle", 2, 6.0), ("QOMA", 1, 2.0),
+                             ("QOMA", 2, 3.0)]]
+    # mean 5 over mean 2.5: +100 %, and QOMA at half the oracle's EE.
+    assert "+100.0 %" in gain_findings(rows, PAPER_GAIN_FIG6, "t")[1]
+    assert "  QOMA       0.500 |   0.500" in oracle_findings(rows)
+
+
+def test_fig9_writes_the_split(tmp_path, quick_oracle):
+    result = _run("noma-fig9", tmp_path)
+    assert result.png_path.stat().st_size > 1000
+    rows = _rows(result.csv_path)
     assert [int(r["bits"]) for r in rows] == list(range(1, 13))
     circuit = np.array([float(r["circuit_w"]) for r in rows])
     # P^AC = sum_k [P_LO + N_k (2 P_DAC(b) + P_RF)] (eqs. (15)-(17), Table II): 10 users x
