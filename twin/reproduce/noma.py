@@ -56,28 +56,29 @@ def _missing(missing: list[str]) -> list[str]:
     return [f"not run: {m}" for m in missing]
 
 
-@register("noma-fig6", "seed 000 Fig. 6: EE vs P_kmax (-10..20 dBm), every scheme", 2)
-def fig6(drops: int, seed: int, out_dir: Path, bar: Any) -> FigureResult:
+def _ee_figure(name: str, axis: str, values: Sequence[float], paper: dict[str, str],
+               drops: int, seed: int, out_dir: Path, bar: Any) -> FigureResult:
+    """Figs. 6 and 7: every scheme's EE along ``axis``, the paper's gains and the oracle's."""
     from twin.plots.reproduce_noma import plot_ee_sweep
     table, missing = schemes()
-    rows = sweep(scenario(), "p_max_dbm", P_MAX_DBM, table, drops, seed, "noma-fig6", bar)
-    png = plot_ee_sweep(rows, "p_max_dbm", Path(out_dir) / "noma-fig6.png",
-                        f"Seed 000 Fig. 6: EE vs P_kmax ({drops} drops)")
-    findings = (*gain_findings(rows, PAPER_GAIN_FIG6, "Fig. 6, averaged over P_kmax"),
+    rows = sweep(scenario(), axis, values, table, drops, seed, name, bar)
+    label = {"p_max_dbm": "P_kmax", "bits": "bits"}[axis]
+    png = plot_ee_sweep(rows, axis, Path(out_dir) / f"{name}.png",
+                        f"Seed 000 Fig. {name[-1]}: EE vs {label} ({drops} drops)")
+    findings = (*gain_findings(rows, paper, f"{name}, averaged over {label}"),
                 *oracle_findings(rows), *_missing(missing))
-    return FigureResult(_write("noma-fig6", rows, out_dir), png, tuple(findings))
+    return FigureResult(_write(name, rows, out_dir), png, tuple(findings))
+
+
+@register("noma-fig6", "seed 000 Fig. 6: EE vs P_kmax (-10..20 dBm), every scheme", 2)
+def fig6(drops: int, seed: int, out_dir: Path, bar: Any) -> FigureResult:
+    return _ee_figure("noma-fig6", "p_max_dbm", P_MAX_DBM, PAPER_GAIN_FIG6, drops, seed,
+                      out_dir, bar)
 
 
 @register("noma-fig7", "seed 000 Fig. 7: EE vs bits (1..12, DAC = ADC), every scheme", 2)
 def fig7(drops: int, seed: int, out_dir: Path, bar: Any) -> FigureResult:
-    from twin.plots.reproduce_noma import plot_ee_sweep
-    table, missing = schemes()
-    rows = sweep(scenario(), "bits", BITS, table, drops, seed, "noma-fig7", bar)
-    png = plot_ee_sweep(rows, "bits", Path(out_dir) / "noma-fig7.png",
-                        f"Seed 000 Fig. 7: EE vs bits ({drops} drops)")
-    findings = (*gain_findings(rows, PAPER_GAIN_FIG7, "Fig. 7, averaged over bits"),
-                *oracle_findings(rows), *_missing(missing))
-    return FigureResult(_write("noma-fig7", rows, out_dir), png, tuple(findings))
+    return _ee_figure("noma-fig7", "bits", BITS, PAPER_GAIN_FIG7, drops, seed, out_dir, bar)
 
 
 @register("noma-fig8", "seed 000 Fig. 8: EE, SE and power vs bits (proposed, oracle)", 2)

@@ -65,36 +65,39 @@ def oracle_findings(rows: Sequence[dict[str, Any]]) -> list[str]:
     return out
 
 
+def _per_model(rows: Sequence[dict[str, Any]], line) -> list[str]:
+    """One finding per model (AQNM, bit-true) about the reference scheme along bits:
+    ``line(column_of, label)`` with ``column_of(key)`` that scheme's column."""
+    ref = reference_scheme(rows)
+    return [f"{ref} ({label}): " + line(lambda key, m=m: column(rows, ref, key.format(m=m)))
+            for m, label in MODELS]
+
+
 def bits_findings(rows: Sequence[dict[str, Any]]) -> list[str]:
     """Fig. 8: where EE peaks, whether SE is flat beyond 9 bits, SE and power from 7 to 12 bits."""
-    ref = reference_scheme(rows)
-    bits = column(rows, ref, "bits")
-    out = []
-    for m, label in MODELS:
-        ee = column(rows, ref, f"ee_{m}_bits_per_j_hz")
-        se = column(rows, ref, f"se_{m}_bps_hz")
-        power = column(rows, ref, f"power_{m}_w")
-        at = {int(b): i for i, b in enumerate(bits)}
-        line = f"{ref} ({label}): EE peaks at {int(bits[np.argmax(ee)])} bits (paper: 5-7)"
+    bits = column(rows, reference_scheme(rows), "bits")
+    at = {int(b): i for i, b in enumerate(bits)}
+
+    def line(col) -> str:
+        ee, se, power = col("ee_{m}_bits_per_j_hz"), col("se_{m}_bps_hz"), col("power_{m}_w")
+        out = f"EE peaks at {int(bits[np.argmax(ee)])} bits (paper: 5-7)"
         if {7, 9, 12} <= set(at):
-            line += (f"; SE 9->12 bits {_pct(se[at[12]] / se[at[9]] - 1)} (paper: flat beyond"
-                     f" ~9); SE 7->12 bits {se[at[7]]:.1f} -> {se[at[12]]:.1f} bit/s/Hz (paper:"
-                     f" 13.3 -> 16.7); power {power[at[7]]:.1f} -> {power[at[12]]:.1f} W (paper:"
-                     f" 6.7 -> 15.2)")
-        out.append(line)
-    return out
+            out += (f"; SE 9->12 bits {_pct(se[at[12]] / se[at[9]] - 1)} (paper: flat beyond"
+                    f" ~9); SE 7->12 bits {se[at[7]]:.1f} -> {se[at[12]]:.1f} bit/s/Hz (paper:"
+                    f" 13.3 -> 16.7); power {power[at[7]]:.1f} -> {power[at[12]]:.1f} W (paper:"
+                    f" 6.7 -> 15.2)")
+        return out
+    return _per_model(rows, line)
 
 
 def split_findings(rows: Sequence[dict[str, Any]]) -> list[str]:
     """Fig. 9: P^AC share of the power, and N^Q share of interference plus noise (eq. (46))."""
-    ref = reference_scheme(rows)
-    bits = column(rows, ref, "bits")
-    out = []
-    for m, label in MODELS:
-        ac = column(rows, ref, f"circuit_share_{m}")
-        q = column(rows, ref, f"quant_share_{m}")
-        out.append(f"{ref} ({label}): P^AC share min {100 * ac.min():.1f} % (paper: > 93 %), at "
-                   f"{int(bits[-1])} bits {100 * ac[-1]:.1f} % (paper: > 99 % at 12); N^Q share "
-                   f"at {int(bits[0])} bit {100 * q[0]:.1f} % (paper: > 96 % at 1), at "
-                   f"{int(bits[-1])} bits {100 * q[-1]:.1f} % (paper: ~1 % at 12)")
-    return out
+    bits = column(rows, reference_scheme(rows), "bits")
+
+    def line(col) -> str:
+        ac, q = col("circuit_share_{m}"), col("quant_share_{m}")
+        return (f"P^AC share min {100 * ac.min():.1f} % (paper: > 93 %), at {int(bits[-1])} "
+                f"bits {100 * ac[-1]:.1f} % (paper: > 99 % at 12); N^Q share at {int(bits[0])} "
+                f"bit {100 * q[0]:.1f} % (paper: > 96 % at 1), at {int(bits[-1])} bits "
+                f"{100 * q[-1]:.1f} % (paper: ~1 % at 12)")
+    return _per_model(rows, line)
