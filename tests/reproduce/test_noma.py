@@ -2,6 +2,7 @@
 benchmarks' actions, and the targets' outputs."""
 
 import csv
+import dataclasses
 
 import numpy as np
 import pytest
@@ -10,6 +11,7 @@ import torch
 from tests.systems.conftest import SCENARIOS, variant
 from twin.config import load_scenario
 from twin.control.base import NomaAction
+from twin.learn.ddpg import Actor
 from twin.learn.env import noma_ee
 from twin.learn.oracle import OracleConfig
 from twin.quant.aqnm import aqnm_alpha
@@ -159,6 +161,31 @@ def test_oracle_scores_its_own_action_as_the_numpy_aqnm_does(drops, quick_oracle
 def _rows(path):
     with open(path, newline="") as fh:
         return list(csv.DictReader(fh))
+
+
+def test_proposed_is_at_least_wopef_with_any_actor(drops, tmp_path):
+    # An untrained actor (small hidden layers), saved as twin.learn.train.export_actor does.
+    s = noma_scenario()
+    model = noma_learned.model_of(s)
+    torch.manual_seed(0)
+    actor = Actor(model.obs_dim, model.layout.dim, (16, 16))
+    path = tmp_path / "actor.pt"
+    torch.save({"actor": actor.state_dict(), "hidden": [16, 16], "obs_dim": model.obs_dim,
+                "act_dim": model.layout.dim}, path)
+    s = dataclasses.replace(s, controller=dataclasses.replace(s.controller, actor_path=str(path)))
+    system = NomaUplinkSystem.build(s)
+    ee = {}
+    for search in (True, False):
+        p, w = controller_act("pddpg", power_search=search)(drops, s, stream(0, "act"))
+        ee[search] = np.array([aqnm_ee(system.predict(snapshot_of(hb), NomaAction(pb, wb)),
+                                       "noma", system.circuit_w, 0.27)
+                               for hb, pb, wb in zip(drops, p, w, strict=True)])
+        # (19b): the searched level, or P_kmax, bounds every user's eq. (5) power.
+        assert np.all(system.predict(snapshot_of(drops[0]), NomaAction(p[0], w[0])).tx_power_w
+                      <= s.noma_uplink.p_max_w * (1 + 1e-9))
+    # Algorithm 2's levels run from P_kmin to P_kmax and include P_kmax itself, so the searched
+    # action scores at least WoPEF's; the search ranks in float32 (relative error ~1e-6).
+    assert np.all(ee[True] >= ee[False] * (1 - 1e-5))
 
 
 def test_sweep_is_deterministic_and_schemes_are_independent(drops):
