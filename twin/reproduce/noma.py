@@ -22,7 +22,6 @@ from twin.reproduce.noma_claims import (
     oracle_findings,
     split_findings,
 )
-from twin.reproduce.noma_learned import learned_schemes
 from twin.reproduce.noma_schemes import Scheme, formula_schemes
 from twin.reproduce.noma_sweep import sweep
 from twin.reproduce.registry import FigureResult, register, write_csv
@@ -39,6 +38,7 @@ def scenario() -> Scenario:
 
 def schemes(names: Sequence[str] | None = None) -> tuple[list[Scheme], list[str]]:
     """The schemes that exist, in the paper's order, and a line for each one that does not."""
+    from twin.reproduce.noma_learned import learned_schemes  # torch only when a target runs
     learned, missing = learned_schemes()
     table = {s.name: s for s in (*learned, *formula_schemes())}
     order = ("Proposed", "WoPEF", "PPO", "QOMA", "RPaD", "QWoMA", "Oracle", "LMMSE")

@@ -13,6 +13,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import numpy as np
 import torch
 
@@ -22,7 +25,7 @@ from twin.learn.env import NomaModel
 from twin.learn.oracle import OracleConfig, oracle_actions
 from twin.learn.post_actor import post_actor
 from twin.reproduce.noma_eval import with_p_max
-from twin.reproduce.noma_schemes import Actions, Scheme, controller_act
+from twin.reproduce.noma_schemes import Act, Actions, Scheme, controller_act
 from twin.units import dbm_to_w
 
 # The reproduction's oracle: 4 random restarts and 300 Adam steps (+ the warm starts). On the
@@ -53,6 +56,29 @@ def raw_from_action(precoders: np.ndarray, detector: np.ndarray, fraction: np.nd
     return np.concatenate([2.0 * fraction - 1.0, v.real, v.imag, w.real, w.imag], axis=-1)
 
 
+@contextmanager
+def one_torch_thread() -> Iterator[None]:
+    """Run torch on one thread, then restore its setting.
+
+    NOTE: the reproduction's tensors are small, and on a shared 2-core machine torch's second
+    thread made each of the oracle's Adam steps 8x slower (measured 18 ms vs 138 ms).
+    """
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
+def single_threaded(act: Act) -> Act:
+    """``act`` run under :func:`one_torch_thread`."""
+    def run(h: np.ndarray, scenario: Scenario, rng: np.random.Generator) -> Actions:
+        with one_torch_thread():
+            return act(h, scenario, rng)
+    return run
+
+
 def _generator(rng: np.random.Generator) -> torch.Generator:
     return torch.Generator().manual_seed(int(rng.integers(2**62)))
 
@@ -67,15 +93,8 @@ def oracle_act(h: np.ndarray, scenario: Scenario, rng: np.random.Generator) -> A
         warm.append(raw_from_action(p, w, np.full(p.shape[:2], dbm_to_w(level_dbm)
                                                   / model.p_max_w)))
     warm = np.stack(warm, axis=1)
-    threads = torch.get_num_threads()
-    # NOTE: one thread: the oracle's tensors are small, and on a shared 2-core machine torch's
-    # second thread made each Adam step 8x slower (measured 18 ms vs 138 ms).
-    torch.set_num_threads(1)
-    try:
-        raw, _ = oracle_actions(model, torch.as_tensor(h), _generator(rng), ORACLE,
-                                warm_start=torch.as_tensor(warm))
-    finally:
-        torch.set_num_threads(threads)
+    raw, _ = oracle_actions(model, torch.as_tensor(h), _generator(rng), ORACLE,
+                            warm_start=torch.as_tensor(warm))
     _, precoders, detector = post_actor(raw, model.layout, model.p_max_w, model.alpha_t)
     return precoders.numpy(), detector.numpy()
 
@@ -85,8 +104,10 @@ def learned_schemes() -> tuple[list[Scheme], list[str]]:
     schemes, missing = [], ["PPO: no PPO agent in twin.learn"]
     try:
         resolve_actor_path(ControllerConfig().actor_path)
-        schemes += [Scheme("Proposed", "noma", controller_act("pddpg", power_search=True)),
-                    Scheme("WoPEF", "noma", controller_act("pddpg", power_search=False))]
+        schemes += [Scheme("Proposed", "noma", single_threaded(
+                        controller_act("pddpg", power_search=True))),
+                    Scheme("WoPEF", "noma", single_threaded(
+                        controller_act("pddpg", power_search=False)))]
     except ValueError as exc:
         missing += [f"Proposed: {exc}", f"WoPEF: {exc}"]
-    return [*schemes, Scheme("Oracle", "noma", oracle_act)], missing
+    return [*schemes, Scheme("Oracle", "noma", single_threaded(oracle_act))], missing
