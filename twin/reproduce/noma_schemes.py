@@ -28,7 +28,6 @@ import numpy as np
 from twin.config import Scenario
 from twin.control.base import NomaAction, Observation
 from twin.control.baselines import NomaBaseline, make_controller
-from twin.learn.power_search import search_levels_w
 from twin.reproduce.noma_eval import aqnm_ee, snapshot_of, with_p_max
 from twin.systems.noma_aqnm import received_statistics
 from twin.systems.noma_uplink import NomaUplinkSystem
@@ -102,6 +101,7 @@ def power_searched(act: Act, access: str) -> Act:
     (lines 6-8; the levels of :func:`twin.learn.power_search.search_levels_w`), scored by its
     AQNM EE under ``access`` (line 9), the best kept per drop (lines 10-12)."""
     def searched(h: np.ndarray, scenario: Scenario, rng: np.random.Generator) -> Actions:
+        from twin.learn.power_search import search_levels_w  # torch only when a target runs
         system = NomaUplinkSystem.build(scenario)
         efficiency = scenario.noma_uplink.power.amplifier_efficiency
         best_ee = np.full(h.shape[0], -np.inf)
