@@ -166,6 +166,17 @@ class NomaModel:
         return noma_ee(h, p, w, self.alpha_t, self.alpha_r, self.noise_w, self.power)
 
 
+def unobserve(obs: torch.Tensor, cfg: NomaUplinkConfig) -> torch.Tensor:
+    """The inverse of :func:`observe`: state vectors [B, 2 K M N + K] -> ``H`` [B, K, M, N]."""
+    k, m, n = cfg.num_users, cfg.num_bs_ant, cfg.num_user_ant
+    size = k * m * n
+    unit = torch.complex(obs[:, :size], obs[:, size:2 * size]).reshape(-1, k, m, n)
+    edge_db = cfg.pathloss_intercept_db + cfg.pathloss_slope_db * math.log10(
+        cfg.cell_radius_m / 1000.0)
+    gain = 10.0 ** ((10.0 * obs[:, 2 * size:] - edge_db) / 10.0)
+    return unit * torch.sqrt(gain)[..., None, None]
+
+
 class NomaEnv:
     """``num_envs`` independent copies of the seed 000 uplink, stepped as one batch.
 
