@@ -175,6 +175,11 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--updates-per-step", type=_positive_int, default=1,
                    help="gradient updates per batched env step (default 1)")
     t.add_argument("--ou-sigma", type=float, default=0.2, help="OU noise scale (default 0.2)")
+    t.add_argument("--agent", choices=("pddpg", "ppo"), default="pddpg",
+                   help="pddpg (default) or PPO with the same post-actor (Fig. 5)")
+    t.add_argument("--critic", choices=("learned", "reward"), default="learned",
+                   help="learned: P-DDPG; reward: diagnostic actor trained on the exact "
+                        "reward gradient (a perfect critic for gamma = 0)")
     t.add_argument("--checkpoint-every", type=_positive_int, default=10,
                    help="episodes between checkpoints (default 10)")
     t.add_argument("--resume", type=Path, metavar="CKPT", help="continue from a checkpoint.pt")
@@ -354,6 +359,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     import torch
 
     from twin.learn.ddpg import DDPGConfig
+    from twin.learn.ppo import PPOConfig
     from twin.learn.train import TrainConfig, train
     from twin.plots.training import plot_training_curves
 
@@ -367,7 +373,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     out = args.out or Path("runs") / "train" / scenario.name
     ddpg = DDPGConfig(hidden=args.hidden, lr_actor=args.lr, lr_critic=args.lr, gamma=args.gamma,
                       tau=args.tau, batch_size=args.batch_size, ou_sigma=args.ou_sigma,
-                      updates_per_step=args.updates_per_step)
+                      updates_per_step=args.updates_per_step, critic=args.critic)
+    if args.agent == "ppo":
+        ddpg = PPOConfig(hidden=args.hidden, lr=args.lr, gamma=args.gamma)
     cfg = TrainConfig(episodes=args.episodes, steps_per_episode=args.steps, num_envs=args.envs,
                       checkpoint_every=args.checkpoint_every, seed=args.seed)
     with tqdm(total=args.episodes, desc="train", unit="episode", disable=None,

@@ -98,3 +98,24 @@ def test_cli_train_rejects_full_duplex(tmp_path, capsys):
 def test_cli_train_rejects_bad_hidden(hidden, tmp_path):
     with pytest.raises(SystemExit):
         main(["train", "x.toml", "--hidden", hidden])
+
+
+def test_exact_reward_critic_raises_the_reward(small_scenario):
+    env = NomaEnv(small_scenario, 32, seed=0)
+    agent = PDDPG(env.model, DDPGConfig(hidden=(32, 32), batch_size=32, critic="reward",
+                                        lr_actor=3e-3), seed=2)
+    buf = ReplayBuffer(32, env.obs_dim, env.layout.dim)
+    obs = env.reset()
+    h = env.h
+    nxt, out = env.step(agent.act(obs))
+    buf.add(obs, agent.features(agent.act(obs)), out.ee_bits_per_j_hz, nxt)
+
+    def reward():
+        return float(env.evaluate(agent.act(obs), h=h).ee_bits_per_j_hz.mean())
+
+    before = reward()
+    for _ in range(30):
+        agent.update(buf)
+    # 30 exact gradient steps on these 32 states raise their mean reward (seen: ~+50 %; a
+    # 5 % margin is far above float32 noise of the EE, ~1e-6 relative).
+    assert reward() > 1.05 * before

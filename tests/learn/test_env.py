@@ -2,7 +2,7 @@ import numpy as np
 import torch
 
 from twin.config import load_scenario
-from twin.learn.env import NomaEnv, noma_ee, observe
+from twin.learn.env import NomaEnv, noma_ee, observe, unobserve
 from twin.learn.post_actor import post_actor
 from twin.systems.noma_aqnm import predict_noma
 from twin.systems.power import amplifier_power_w
@@ -70,12 +70,7 @@ def test_env_step_is_deterministic_for_a_seed(small_scenario):
 def test_observation_is_a_bijection_of_the_channels(small_scenario):
     env = NomaEnv(small_scenario, 5, dtype=torch.float64, seed=2)
     obs = env.reset()
-    c = small_scenario.noma_uplink
-    n = c.num_users * c.num_bs_ant * c.num_user_ant
-    unit = torch.complex(obs[:, :n], obs[:, n:2 * n]).reshape(env.h.shape)
-    edge_db = c.pathloss_intercept_db + c.pathloss_slope_db * np.log10(0.1)
-    gain = 10 ** ((10 * obs[:, 2 * n:] - edge_db) / 10)
-    rebuilt = unit * torch.sqrt(gain)[..., None, None]
+    rebuilt = unobserve(obs, small_scenario.noma_uplink)
     # Round trip through log10 and 10^x in float64: relative error ~1e-15.
     np.testing.assert_allclose(rebuilt.numpy(), env.h.numpy(), rtol=1e-12, atol=0)
-    assert torch.equal(observe(env.h, c), obs)
+    assert torch.equal(observe(env.h, small_scenario.noma_uplink), obs)

@@ -6,6 +6,12 @@ The actor maps the state (20) to a raw action (42) in [-1, 1] (``tanh``), and th
 normalizations. Exploration adds Ornstein-Uhlenbeck noise (23) to the raw action; the critic
 minimizes (25) against the target (26); the target networks follow by the soft update (27).
 The update step reads top to bottom in :meth:`PDDPG.update`.
+
+``critic = "reward"`` is a diagnostic, not the paper's algorithm: the actor ascends the exact
+reward ``r(s, mu(s))`` (:func:`twin.learn.env.noma_ee` on the channels rebuilt from the state)
+instead of the learned ``Q``. The action does not change the next state, so with ``gamma = 0``
+the exact ``Q`` is ``r``: this variant is P-DDPG with a perfect critic, and the gap between the
+two measures what the learned critic costs.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from dataclasses import asdict, dataclass
 import torch
 from torch import nn
 
-from twin.learn.env import NomaModel
+from twin.learn.env import NomaModel, unobserve
 from twin.learn.post_actor import action_features, post_actor
 
 
@@ -36,6 +42,7 @@ class DDPGConfig:
     ou_dt: float = 1e-2                      # OU noise (23): time step
     updates_per_step: int = 1                # gradient updates per (batched) env step
     warmup_steps: int = 0                    # env steps with random actions before learning
+    critic: str = "learned"                  # "learned" (P-DDPG); "reward": diagnostic, below
 
 
 def mlp(sizes: list[int], out_act: nn.Module | None = None) -> nn.Sequential:
@@ -145,6 +152,8 @@ class PDDPG:
         """One gradient step of critic (25)-(26) and actor (24), then the soft update (27)."""
         c = self.cfg
         obs, act, rew, next_obs = buffer.sample(c.batch_size, self.gen)
+        if c.critic == "reward":
+            return self._update_exact(obs)
         with torch.no_grad():                                             # eq. (26)
             y = rew + c.gamma * self.critic_target(next_obs,
                                                    self.features(self.actor_target(next_obs)))
@@ -163,6 +172,20 @@ class PDDPG:
                 for p, p_t in zip(net.parameters(), target.parameters(), strict=True):
                     p_t.lerp_(p, c.tau)
         return {"critic_loss": critic_loss.item(), "policy_loss": actor_loss.item() * -1.0}
+
+    def _update_exact(self, obs: torch.Tensor) -> dict[str, float]:
+        """The diagnostic update: gradient ascent on the exact reward (22) of ``mu(s)``."""
+        h = unobserve(obs, self.model.cfg).to(self.model.complex_dtype)
+        ee = self.model.evaluate(self.actor(obs), h).ee_bits_per_j_hz
+        loss = -ee.mean()
+        self.actor_opt.zero_grad(set_to_none=True)
+        loss.backward()
+        self.actor_opt.step()
+        with torch.no_grad():
+            for p, p_t in zip(self.actor.parameters(), self.actor_target.parameters(),
+                              strict=True):
+                p_t.lerp_(p, self.cfg.tau)
+        return {"critic_loss": 0.0, "policy_loss": -loss.item()}
 
     def state_dict(self) -> dict:
         return {"config": asdict(self.cfg), "actor": self.actor.state_dict(),

@@ -61,35 +61,68 @@ class EnergyEfficiency(NamedTuple):
     power_w: torch.Tensor
 
 
+class SinrTerms(NamedTuple):
+    """The pieces of eqs. (11)-(13) for one action, split by how they scale with power.
+
+    Scaling every precoder by ``sqrt(s)`` scales ``interference``, ``dac_noise`` and
+    ``own_signal`` by ``s`` and leaves ``own_noise_per_w`` as it is (the power search uses it).
+
+    interference : [..., K, K], ``|w_k Theta_B H_j Theta_j P_j|^2`` (desired on the diagonal)
+    dac_noise : [..., K, K], ``w_k Theta_B H_i R_i^T H_i^H Theta_B w_k^H``
+    own_signal : [..., K], the ADC noise ``w_k R^R w_k^H`` from signal and DAC noise
+    own_noise_per_w : [..., K], thermal noise through ``w_k Theta_B`` and the ADC, per W of sigma^2
+    """
+
+    interference: torch.Tensor
+    dac_noise: torch.Tensor
+    own_signal: torch.Tensor
+    own_noise_per_w: torch.Tensor
+
+
+def sinr_terms(h: torch.Tensor, precoders: torch.Tensor, detector: torch.Tensor,
+               alpha_t: torch.Tensor, alpha_r: torch.Tensor) -> SinrTerms:
+    """Seed 000 eqs. (2)-(9), (13) for a batch: shapes as :func:`noma_sinr`."""
+    q_t = alpha_t * (1.0 - alpha_t) * abs2(precoders)                  # diag R_k^T, eq. (4)
+    a = torch.einsum("bkmn,bkn->bkm", h, alpha_t * precoders)          # H_k Theta_k P_k
+    # diag E[y y^H] without the thermal noise (eq. (9)): signal and DAC noise through H
+    ryy_signal = abs2(a).sum(1) + torch.einsum("bkmn,bkn->bm", abs2(h), q_t)
+    beta_r = alpha_r * (1.0 - alpha_r)                                 # R^R = a b diag, eq. (9)
+    v = detector * alpha_r                                             # w_k Theta_B
+    cross = torch.einsum("bkm,bjm->bkj", v, a)                         # [b, k, j]
+    through = abs2(torch.einsum("bkm,bimn->bkin", v, h))               # [b, k, i, n]
+    dac_noise = torch.einsum("bkin,bin->bki", through, q_t)            # [b, k, i]
+    w2 = abs2(detector)
+    return SinrTerms(abs2(cross), dac_noise, (w2 * (beta_r * ryy_signal)[:, None, :]).sum(-1),
+                     abs2(v).sum(-1) + (w2 * beta_r).sum(-1))
+
+
+def sinr_from_terms(t: SinrTerms, noise_w: float) -> torch.Tensor:
+    """SINR after SIC, eqs. (11)-(13), from :class:`SinrTerms`: [..., K] real.
+
+    The decoding order (11) is recomputed from the terms; it carries no gradient.
+    """
+    own = t.own_signal + noise_w * t.own_noise_per_w
+    desired = torch.diagonal(t.interference, dim1=-2, dim2=-1)
+    nu = t.dac_noise.sum(-1) + own                                     # NU_k, eq. (13)
+    with torch.no_grad():
+        sinr_su = desired / (torch.diagonal(t.dac_noise, dim1=-2, dim2=-1) + own).clamp_min(
+            _TINY)
+        # eq. (11): highest single-user rate decoded first
+        order = torch.argsort(-sinr_su, dim=-1, stable=True)
+        rank = torch.argsort(order, dim=-1)
+        later = rank[..., None, :] > rank[..., :, None]                # j decoded after k
+    iu = torch.where(later, t.interference, 0.0).sum(-1)               # IU_k, eq. (13)
+    return desired / (iu + nu).clamp_min(_TINY)                        # eq. (12)
+
+
 def noma_sinr(h: torch.Tensor, precoders: torch.Tensor, detector: torch.Tensor,
               alpha_t: torch.Tensor, alpha_r: torch.Tensor, noise_w: float) -> torch.Tensor:
     """AQNM SINR after SIC, seed 000 eqs. (11)-(13), batched: [B, K] real.
 
     h : [B, K, M, N] complex; precoders : [B, K, N] complex; detector : [B, K, M] complex;
     alpha_t : [N] or [K, N] real; alpha_r : [M] real; noise_w : sigma^2 (W).
-    The decoding order (11) is recomputed from the action; it carries no gradient.
     """
-    q_t = alpha_t * (1.0 - alpha_t) * abs2(precoders)              # diag R_k^T, eq. (4)
-    a = torch.einsum("bkmn,bkn->bkm", h, alpha_t * precoders)          # H_k Theta_k P_k
-    # diag E[y y^H] (eq. (9)): signal, DAC noise through the channel, thermal noise
-    ryy = (abs2(a).sum(1) + torch.einsum("bkmn,bkn->bm", abs2(h), q_t) + noise_w)
-    q_r = alpha_r * (1.0 - alpha_r) * ryy                              # diag R^R, eq. (9)
-    v = detector * alpha_r                                             # w_k Theta_B
-    cross = torch.einsum("bkm,bjm->bkj", v, a)                         # [b, k, j]
-    through = abs2(torch.einsum("bkm,bimn->bkin", v, h))          # [b, k, i, n]
-    dac_noise = torch.einsum("bkin,bin->bki", through, q_t)            # [b, k, i]
-    own = abs2(v).sum(-1) * noise_w + (abs2(detector) * q_r[:, None, :]).sum(-1)
-    interference = abs2(cross)
-    desired = torch.diagonal(interference, dim1=-2, dim2=-1)
-    nu = dac_noise.sum(-1) + own                                       # NU_k, eq. (13)
-    with torch.no_grad():
-        sinr_su = desired / (torch.diagonal(dac_noise, dim1=-2, dim2=-1) + own).clamp_min(_TINY)
-        # eq. (11): highest single-user rate decoded first
-        order = torch.argsort(-sinr_su, dim=-1, stable=True)
-        rank = torch.argsort(order, dim=-1)
-        later = rank[:, None, :] > rank[:, :, None]                    # j decoded after k
-    iu = torch.where(later, interference, 0.0).sum(-1)                 # IU_k, eq. (13)
-    return desired / (iu + nu).clamp_min(_TINY)                        # eq. (12)
+    return sinr_from_terms(sinr_terms(h, precoders, detector, alpha_t, alpha_r), noise_w)
 
 
 def noma_ee(h: torch.Tensor, precoders: torch.Tensor, detector: torch.Tensor,
@@ -164,6 +197,17 @@ class NomaModel:
         p_max = self.p_max_w if p_max_w is None else p_max_w
         _, p, w = post_actor(raw.to(self.alpha_t.dtype), self.layout, p_max, self.alpha_t)
         return noma_ee(h, p, w, self.alpha_t, self.alpha_r, self.noise_w, self.power)
+
+
+def unobserve(obs: torch.Tensor, cfg: NomaUplinkConfig) -> torch.Tensor:
+    """The inverse of :func:`observe`: state vectors [B, 2 K M N + K] -> ``H`` [B, K, M, N]."""
+    k, m, n = cfg.num_users, cfg.num_bs_ant, cfg.num_user_ant
+    size = k * m * n
+    unit = torch.complex(obs[:, :size], obs[:, size:2 * size]).reshape(-1, k, m, n)
+    edge_db = cfg.pathloss_intercept_db + cfg.pathloss_slope_db * math.log10(
+        cfg.cell_radius_m / 1000.0)
+    gain = 10.0 ** ((10.0 * obs[:, 2 * size:] - edge_db) / 10.0)
+    return unit * torch.sqrt(gain)[..., None, None]
 
 
 class NomaEnv:

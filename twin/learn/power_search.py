@@ -13,7 +13,8 @@ import numpy as np
 import torch
 
 from twin.config import NomaUplinkConfig
-from twin.learn.env import NomaModel
+from twin.learn.env import NomaModel, SinrTerms, abs2, sinr_from_terms, sinr_terms
+from twin.learn.post_actor import post_actor
 from twin.units import dbm_to_w
 
 
@@ -28,6 +29,10 @@ def power_search(model: NomaModel, raw: torch.Tensor, h: torch.Tensor,
                  levels_w: np.ndarray | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     """Best budget per environment for fixed raw actions (Algorithm 2).
 
+    Every level scales all precoders by ``sqrt(p_e)`` (35), so the terms of (11)-(13) are
+    computed once at 1 W and scaled per level (:class:`twin.learn.env.SinrTerms`): the same
+    numbers as running the post-actor and the reward at each level, at the cost of one.
+
     Parameters
     ----------
     model : NomaModel
@@ -41,10 +46,15 @@ def power_search(model: NomaModel, raw: torch.Tensor, h: torch.Tensor,
     ee_best : [B] real, its reward (22)
     """
     levels = search_levels_w(model.cfg) if levels_w is None else np.asarray(levels_w, float)
-    num_levels, batch = levels.size, raw.shape[0]
-    p_e = torch.as_tensor(levels, dtype=model.alpha_t.dtype).repeat_interleave(batch)  # [L B]
+    p_e = torch.as_tensor(levels, dtype=model.alpha_t.dtype)           # [L]
     with torch.no_grad():
-        ee = model.evaluate(raw.repeat(num_levels, 1), h.repeat(num_levels, 1, 1, 1), p_e)
-    ee = ee.ee_bits_per_j_hz.reshape(num_levels, batch)
-    best, index = ee.max(0)
-    return p_e.reshape(num_levels, batch)[index, torch.arange(batch)], best
+        _, p, w = post_actor(raw.to(model.alpha_t.dtype), model.layout, 1.0, model.alpha_t)
+        t = sinr_terms(h, p, w, model.alpha_t, model.alpha_r)
+        s = p_e[:, None, None]                                          # [L, 1, 1]
+        scaled = SinrTerms(t.interference * s[..., None], t.dac_noise * s[..., None],
+                           t.own_signal * s, t.own_noise_per_w.expand_as(t.own_signal * s))
+        se = torch.log2(1.0 + sinr_from_terms(scaled, model.noise_w)).sum(-1)  # [L, B]
+        tx_w = (model.alpha_t * abs2(p)).sum((-2, -1))                  # [B] at 1 W
+        total_w = p_e[:, None] * tx_w / model.power.amplifier_efficiency + model.power.circuit_w
+        best, index = (se / total_w).max(0)
+    return p_e[index], best

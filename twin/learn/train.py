@@ -24,7 +24,8 @@ from twin.config import Scenario
 from twin.learn.ddpg import PDDPG, DDPGConfig, OUNoise, ReplayBuffer
 from twin.learn.env import NomaEnv
 from twin.learn.evaluate import held_out_env, score_actor
-from twin.rng import stream
+from twin.learn.ppo import PPOConfig, PPOTrainer
+from twin.learn.rows import CURVE_FIELDS, EpisodeRow, seed_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,44 +40,17 @@ class TrainConfig:
     seed: int = 0
 
 
-CURVE_FIELDS = ("episode", "wall_s", "env_steps", "updates", "reward", "ee_bits_per_j_hz",
-                "se_bps_hz", "power_w", "policy_loss", "critic_loss", "eval_ee",
-                "eval_ee_search")
-
-
-@dataclass(frozen=True, slots=True)
-class EpisodeRow:
-    """One row of ``curves.csv`` (see the module docstring)."""
-
-    episode: int
-    wall_s: float
-    env_steps: int
-    updates: int
-    reward: float
-    ee_bits_per_j_hz: float
-    se_bps_hz: float
-    power_w: float
-    policy_loss: float
-    critic_loss: float
-    eval_ee: float
-    eval_ee_search: float
-
-
-def _seed_of(seed: int, name: str) -> int:
-    return int(stream(seed, name).integers(2**62))
-
-
 class Trainer:
     """Owns the agent, environments, buffer and noise of one training run."""
 
     def __init__(self, scenario: Scenario, cfg: TrainConfig, ddpg: DDPGConfig) -> None:
         self.scenario, self.cfg = scenario, cfg
-        self.env = NomaEnv(scenario, cfg.num_envs, seed=_seed_of(cfg.seed, "learn-env"))
+        self.env = NomaEnv(scenario, cfg.num_envs, seed=seed_of(cfg.seed, "learn-env"))
         self.eval_env = held_out_env(scenario, cfg.eval_drops, cfg.seed)
-        self.agent = PDDPG(self.env.model, ddpg, seed=_seed_of(cfg.seed, "learn-agent"))
+        self.agent = PDDPG(self.env.model, ddpg, seed=seed_of(cfg.seed, "learn-agent"))
         self.buffer = ReplayBuffer(ddpg.buffer_size, self.env.obs_dim, self.env.layout.dim)
         self.noise = OUNoise((cfg.num_envs, self.env.layout.dim), ddpg,
-                             torch.Generator().manual_seed(_seed_of(cfg.seed, "learn-noise")))
+                             torch.Generator().manual_seed(seed_of(cfg.seed, "learn-noise")))
         self.episode, self.env_steps, self.updates, self.wall_s = 0, 0, 0, 0.0
 
     def run_episode(self) -> EpisodeRow:
@@ -125,7 +99,8 @@ class Trainer:
         return {"agent": self.agent.state_dict(), "train_config": asdict(self.cfg),
                 "episode": self.episode, "env_steps": self.env_steps, "updates": self.updates,
                 "wall_s": self.wall_s, "env_gen": self.env.gen.get_state(),
-                "noise_gen": self.noise.gen.get_state(), "scenario": self.scenario.name}
+                "noise_gen": self.noise.gen.get_state(), "scenario": self.scenario.name,
+                "kind": "pddpg"}
 
     def restore(self, state: dict) -> None:
         self.agent.load_state_dict(state["agent"])
@@ -142,19 +117,23 @@ def export_actor(agent: PDDPG, scenario: Scenario, note: str) -> dict:
             "scenario": scenario.name, "note": note}
 
 
-def train(scenario: Scenario, cfg: TrainConfig, ddpg: DDPGConfig, out_dir: Path,
+def train(scenario: Scenario, cfg: TrainConfig, agent: DDPGConfig | PPOConfig, out_dir: Path,
           resume: Path | None = None,
           on_episode: Callable[[EpisodeRow], None] | None = None) -> Path:
-    """Train, writing ``curves.csv``, ``checkpoint.pt`` (every ``checkpoint_every`` episodes
-    and at the end) and ``actor.pt`` into ``out_dir``; returns the actor's path."""
+    """Train P-DDPG (``agent`` a DDPGConfig) or PPO (a PPOConfig), writing ``curves.csv``,
+    ``checkpoint.pt`` (every ``checkpoint_every`` episodes and at the end) and ``actor.pt``
+    into ``out_dir``; returns the actor's path."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    trainer = Trainer(scenario, cfg, ddpg)
+    trainer = (PPOTrainer if isinstance(agent, PPOConfig) else Trainer)(scenario, cfg, agent)
     csv_path = out_dir / "curves.csv"
     if resume is not None:
         state = torch.load(resume, weights_only=False)
         if state["scenario"] != scenario.name:
             raise ValueError(f"{resume} was trained on scenario {state['scenario']!r}, "
                              f"not {scenario.name!r}")
+        kind = "ppo" if isinstance(agent, PPOConfig) else "pddpg"
+        if state.get("kind", "pddpg") != kind:
+            raise ValueError(f"{resume} is a {state.get('kind', 'pddpg')} checkpoint, not {kind}")
         trainer.restore(state)
     else:
         with csv_path.open("w", newline="") as fh:
