@@ -5,6 +5,9 @@
   acts with ``[controller] kind = "pddpg"`` (:class:`twin.control.learned.LearnedController`);
   WoPEF: the same with ``power_search = false``. The actor is the one the config names
   (``data/actors/noma_uplink.pt`` by default).
+- PPO: an actor trained by ``twin train --agent ppo`` (same export format), acting through the
+  same controller with the post-actor at ``P_kmax`` (seed 000 §V-A: PPO "with the proposed
+  post-actor process", no power search), when :data:`PPO_ACTOR_PATH` exists.
 
 - Oracle: per drop, Adam on the EE through the post-actor from random restarts
   (:func:`twin.learn.oracle.oracle_actions`), plus warm starts from the LMMSE action at three
@@ -28,6 +31,7 @@ from twin.reproduce.noma_eval import with_p_max
 from twin.reproduce.noma_schemes import Act, Actions, Scheme, controller_act
 from twin.units import dbm_to_w
 
+PPO_ACTOR_PATH = "data/actors/noma_uplink_ppo.pt"
 # The reproduction's oracle: 4 random restarts and 300 Adam steps (+ the warm starts). On the
 # default scenario this reaches ~97 % of what 1000 steps reach (measured: 12.6-12.9 against
 # 13.0-13.1 bit/J/Hz at 7 bits), at a third of the time.
@@ -101,7 +105,13 @@ def oracle_act(h: np.ndarray, scenario: Scenario, rng: np.random.Generator) -> A
 
 def learned_schemes() -> tuple[list[Scheme], list[str]]:
     """The learned schemes available, and a line for each one that is not."""
-    schemes, missing = [], ["PPO: no PPO agent in twin.learn"]
+    schemes, missing = [], []
+    try:
+        resolve_actor_path(PPO_ACTOR_PATH)
+        schemes.append(Scheme("PPO", "noma", single_threaded(controller_act(
+            "pddpg", actor_path=PPO_ACTOR_PATH, power_search=False))))
+    except ValueError as exc:
+        missing.append(f"PPO: {exc}")
     try:
         resolve_actor_path(ControllerConfig().actor_path)
         schemes += [Scheme("Proposed", "noma", single_threaded(
