@@ -84,6 +84,11 @@ def plot_split(rows: Sequence[dict[str, Any]], path: Path) -> Path:
     ax_n.bar(bits, 100 - q, bottom=q, color="tab:gray", label="N^I (interference + noise)")
     ax_n.plot(bits, np.clip(100 * column(rows, ref, "quant_share_bit_true"), 0, 100), "kx",
               ls="none", label="N^Q implied by measured SINR")
+    if ref != "Oracle" and "Oracle" in schemes_in(rows):
+        ax_p.plot(bits, 100 * column(rows, "Oracle", "circuit_share_aqnm"), "k*-", ms=6,
+                  lw=0.8, label="P^AC, oracle")
+        ax_n.plot(bits, 100 * column(rows, "Oracle", "quant_share_aqnm"), "k*-", ms=6, lw=0.8,
+                  label="N^Q, oracle")
     ax_n.set(xlabel="DAC = ADC bits", ylabel="share of interference + noise (%)",
              ylim=(0, 100), title=f"{ref}: eq. (46) split")
     for ax in (ax_p, ax_n):
