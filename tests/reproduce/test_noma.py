@@ -213,6 +213,9 @@ def test_fig9_writes_the_split(tmp_path, quick_oracle):
     result = _run("noma-fig9", tmp_path)
     assert result.png_path.stat().st_size > 1000
     rows = _rows(result.csv_path)
+    # the proposed scheme (the shipped actor) and the oracle beside it, 1 to 12 bits each
+    assert {r["scheme"] for r in rows} == {"Proposed", "Oracle"}
+    rows = [r for r in rows if r["scheme"] == "Proposed"]
     assert [int(r["bits"]) for r in rows] == list(range(1, 13))
     circuit = np.array([float(r["circuit_w"]) for r in rows])
     # P^AC = sum_k [P_LO + N_k (2 P_DAC(b) + P_RF)] (eqs. (15)-(17), Table II): 10 users x
