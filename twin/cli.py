@@ -62,6 +62,18 @@ _positive_int = _int_at_least(1, "a positive integer")
 _non_negative_int = _int_at_least(0, "a non-negative integer")
 
 
+def _hidden_sizes(text: str) -> tuple[int, int]:
+    """``"2048,1024"`` -> (2048, 1024): the two hidden layers of actor and critic."""
+    try:
+        sizes = tuple(int(x) for x in text.split(","))
+    except ValueError:
+        sizes = ()
+    if len(sizes) != 2 or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"expected two positive sizes like 2048,1024, "
+                                         f"got {text!r}")
+    return sizes  # type: ignore[return-value]
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="twin", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"twin {__version__}")
@@ -143,6 +155,39 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--out", type=Path, default=Path("runs/reproduce"),
                     help="output folder (default runs/reproduce)")
     rp.set_defaults(func=cmd_reproduce)
+
+    t = sub.add_parser("train", help="train the P-DDPG agent of seed 000 on a scenario",
+                       description="Train P-DDPG (seed 000 Algorithm 1) on a noma_uplink "
+                                   "scenario; write curves.csv/curves.png (Fig. 4 panels), "
+                                   "checkpoint.pt and actor.pt.")
+    t.add_argument("scenario", type=Path, metavar="SCENARIO")
+    t.add_argument("--episodes", type=_positive_int, default=50, help="episodes E (default 50)")
+    t.add_argument("--steps", type=_positive_int, default=200,
+                   help="steps per episode T (default 200, Sec. V-B)")
+    t.add_argument("--envs", type=_positive_int, default=16,
+                   help="environments stepped as one batch (default 16)")
+    t.add_argument("--hidden", type=_hidden_sizes, default=(2048, 1024),
+                   help="the two hidden layers, e.g. 2048,1024 (default, Sec. V-B)")
+    t.add_argument("--batch-size", type=_positive_int, default=16, help="S (default 16)")
+    t.add_argument("--gamma", type=float, default=0.99, help="discount (default 0.99)")
+    t.add_argument("--tau", type=float, default=0.01, help="soft update (default 0.01)")
+    t.add_argument("--lr", type=float, default=1e-3, help="actor and critic rate (default 1e-3)")
+    t.add_argument("--updates-per-step", type=_positive_int, default=1,
+                   help="gradient updates per batched env step (default 1)")
+    t.add_argument("--ou-sigma", type=float, default=0.2, help="OU noise scale (default 0.2)")
+    t.add_argument("--agent", choices=("pddpg", "ppo"), default="pddpg",
+                   help="pddpg (default) or PPO with the same post-actor (Fig. 5)")
+    t.add_argument("--critic", choices=("learned", "reward"), default="learned",
+                   help="learned: P-DDPG; reward: diagnostic actor trained on the exact "
+                        "reward gradient (a perfect critic for gamma = 0)")
+    t.add_argument("--checkpoint-every", type=_positive_int, default=10,
+                   help="episodes between checkpoints (default 10)")
+    t.add_argument("--resume", type=Path, metavar="CKPT", help="continue from a checkpoint.pt")
+    t.add_argument("--threads", type=_positive_int, default=2,
+                   help="torch CPU threads (default 2)")
+    t.add_argument("--seed", type=_non_negative_int, default=0, help="random seed (default 0)")
+    t.add_argument("--out", type=Path, help="output folder (default runs/train/<name>)")
+    t.set_defaults(func=cmd_train)
 
     v = sub.add_parser("validate", help="check scenario files and print what they set")
     v.add_argument("scenarios", nargs="+", type=Path, metavar="SCENARIO")
@@ -307,6 +352,44 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
     for line in result.findings:
         print(line)
     print(f"csv: {result.csv_path}\nplot: {result.png_path}")
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    import torch
+
+    from twin.learn.ddpg import DDPGConfig
+    from twin.learn.ppo import PPOConfig
+    from twin.learn.train import TrainConfig, train
+    from twin.plots.training import plot_training_curves
+
+    scenario = load_scenario(args.scenario)
+    if scenario.system != "noma_uplink":
+        raise ValueError(f"{args.scenario}: twin train needs system = 'noma_uplink', "
+                         f"got {scenario.system!r}")
+    if args.resume is not None and not args.resume.is_file():
+        raise ValueError(f"--resume {args.resume}: no such checkpoint")
+    torch.set_num_threads(args.threads)
+    out = args.out or Path("runs") / "train" / scenario.name
+    ddpg = DDPGConfig(hidden=args.hidden, lr_actor=args.lr, lr_critic=args.lr, gamma=args.gamma,
+                      tau=args.tau, batch_size=args.batch_size, ou_sigma=args.ou_sigma,
+                      updates_per_step=args.updates_per_step, critic=args.critic)
+    if args.agent == "ppo":
+        ddpg = PPOConfig(hidden=args.hidden, lr=args.lr, gamma=args.gamma)
+    cfg = TrainConfig(episodes=args.episodes, steps_per_episode=args.steps, num_envs=args.envs,
+                      checkpoint_every=args.checkpoint_every, seed=args.seed)
+    with tqdm(total=args.episodes, desc="train", unit="episode", disable=None,
+              file=sys.stderr) as bar:
+        def show(row):
+            bar.n = row.episode
+            bar.set_postfix(reward=f"{row.reward:.1f}", EE=f"{row.ee_bits_per_j_hz:.3f}",
+                            SE=f"{row.se_bps_hz:.0f}", power=f"{row.power_w:.0f}",
+                            eval=f"{row.eval_ee_search:.3f}")
+            bar.refresh()
+        actor = train(scenario, cfg, ddpg, out, resume=args.resume, on_episode=show)
+    png = plot_training_curves(out / "curves.csv", out / "curves.png")
+    print(f"actor: {actor}\ncheckpoint: {out / 'checkpoint.pt'}\ncurves: {out / 'curves.csv'}"
+          f"\nplot: {png}")
     return 0
 
 

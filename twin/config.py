@@ -85,11 +85,16 @@ class ChannelConfig:
 class ControllerConfig:
     """Which controller acts every slot."""
 
-    kind: Literal["random", "mrt", "lmmse", "gpi", "qrzf", "qwmmse"] = spec(
+    kind: Literal["random", "mrt", "lmmse", "gpi", "qrzf", "qwmmse", "pddpg"] = spec(
         "lmmse", doc="random (RPaD), mrt (MRT/MRC, full power), lmmse (quantization-aware), "
                      "gpi (seed 004's GPI precoder + qMMSE), qrzf / qwmmse (seed 004 Sec. V-A "
-                     "benchmarks: quantization-aware RZF / WMMSE precoder + qMMSE); the last "
-                     "three full duplex only")
+                     "benchmarks: quantization-aware RZF / WMMSE precoder + qMMSE), these "
+                     "three full duplex only; pddpg (seed 000's trained P-DDPG actor, "
+                     "noma_uplink only)")
+    actor_path: str = spec("data/actors/noma_uplink.pt",
+                           doc="pddpg: the trained actor (relative paths: from the working "
+                               "directory, else from the twin checkout)")
+    power_search: bool = spec(True, doc="pddpg: Algorithm 2's power search (false: WoPEF)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +274,9 @@ class Scenario:
         if kind in FULL_DUPLEX_CONTROLLERS and scenario.system != "full_duplex":
             raise TwinConfigError(source, "controller.kind", f"{kind!r} is seed 004's "
                                   "full-duplex precoder; use it with system = 'full_duplex'")
+        if kind == "pddpg" and scenario.system != "noma_uplink":
+            raise TwinConfigError(source, "controller.kind", "'pddpg' is seed 000's NOMA "
+                                  "uplink agent; use it with system = 'noma_uplink'")
         for other in SYSTEMS:
             if other != scenario.system and getattr(scenario, other) is not None:
                 raise TwinConfigError(source, other, f"table [{other}] given, but system = "

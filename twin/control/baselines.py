@@ -154,10 +154,14 @@ class FullDuplexBaseline:
 
 def make_controller(scenario: Scenario, rng: np.random.Generator):
     """The scenario's ``[controller]``: a baseline, or seed 004's GPI or a Sec. V-A benchmark
-    (qRZF, qWMMSE) for full duplex."""
+    (qRZF, qWMMSE) for full duplex, or seed 000's trained P-DDPG actor for the NOMA
+    uplink."""
     if scenario.controller.kind == "gpi":
         return GPIController.build(scenario)
     if scenario.controller.kind in ("qrzf", "qwmmse"):
         return LinearBenchmarkController.build(scenario, scenario.controller.kind)
+    if scenario.controller.kind == "pddpg":
+        from twin.control.learned import LearnedController  # torch only when asked for
+        return LearnedController.build(scenario)
     cls = NomaBaseline if scenario.system == "noma_uplink" else FullDuplexBaseline
     return cls(scenario, scenario.controller.kind, rng)

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 # Modules whose import registers targets; each paper's figures live in one module.
-MODULES: tuple[str, ...] = ("twin.reproduce.fd",)
+MODULES: tuple[str, ...] = ("twin.reproduce.fd", "twin.reproduce.noma")
 
 
 @dataclass(frozen=True, slots=True)
