@@ -11,12 +11,17 @@ still carries other processes' bursts, which swung the overhead by +-0.2 between
 pass times each block of the plain loop (CPU time). Last line (wall clock):
 ``slots_per_s: <n> overhead: <f>``.
 
+The controller is the engine issue's quantization-aware LMMSE (``--controller lmmse``, default);
+the scenario file's own P-DDPG actor with its power search (``--controller pddpg``) is a learned
+controller of its own issue and adds its per-slot cost, shown in the per-block line.
+
     python benchmarks/bench_engine.py [--slots 400] [--repeats 5]
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import tempfile
 import time
@@ -80,11 +85,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--slots", type=int, default=400)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--controller", default="lmmse",
+                        help="controller kind (default lmmse, the engine issue's controller; "
+                             "the scenario's own pddpg actor adds its per-slot cost)")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     text = SCENARIO.read_text()
     scenario = with_overrides(load_scenario(SCENARIO), num_slots=args.slots)
+    scenario = dataclasses.replace(
+        scenario, controller=dataclasses.replace(scenario.controller, kind=args.controller))
     assert scenario.run.samples_per_slot == 1024
     wall: dict[str, list[float]] = {"engine": [], "plain loop": []}
     cpu: dict[str, list[float]] = {"engine": [], "plain loop": []}
@@ -103,7 +113,7 @@ def main() -> None:
                 cpu[name].append(time.process_time() - c0)
         plain_loop(scenario, text, Path(tmp) / "b.h5", blocks)
     n = args.slots
-    print(f"{n} slots, best of {args.repeats}, one core")
+    print(f"{n} slots, best of {args.repeats}, one core, controller {args.controller}")
     print(f"{'':<12}{'wall s':>9}{'slots/s':>9}{'cpu s':>9}{'slots/s':>9}")
     for name in wall:
         w, c = min(wall[name]), min(cpu[name])
