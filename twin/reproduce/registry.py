@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import importlib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,7 +63,13 @@ def targets() -> dict[str, Target]:
     """Every registered target, after importing the modules that define them."""
     for module in MODULES:
         importlib.import_module(module)
-    return dict(sorted(TARGETS.items()))
+    return dict(sorted(TARGETS.items(), key=lambda item: _natural(item[0])))
+
+
+def _natural(name: str) -> tuple:
+    """Sort key putting ``fd-fig10`` after ``fd-fig9``."""
+    return tuple(int(part) if part.isdigit() else part
+                 for part in re.split(r"(\d+)", name))
 
 
 def write_csv(path: Path, columns: Mapping[str, Sequence[Any] | np.ndarray]) -> Path:
