@@ -7,6 +7,7 @@ shifts the numbers another block sees, and the same seed always gives the same t
 from __future__ import annotations
 
 import hashlib
+import math
 
 import numpy as np
 
@@ -31,12 +32,17 @@ def stream(seed: int, name: str) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence([int(seed), _name_key(name)]))
 
 
-def complex_normal(rng: np.random.Generator, shape: tuple[int, ...],
-                   variance: float = 1.0) -> np.ndarray:
-    """Circularly-symmetric ``CN(0, variance)`` samples, complex128.
+def complex_normal(rng: np.random.Generator, shape: tuple[int, ...], variance: float = 1.0,
+                   dtype: type = np.complex128) -> np.ndarray:
+    """Circularly-symmetric ``CN(0, variance)`` samples, complex128, or complex64 drawn in
+    single precision (I and Q each ``N(0, variance / 2)``).
 
-    NOTE: drawn as interleaved real pairs viewed as complex, 2.5x faster than ``a + 1j b``.
+    NOTE: drawn as interleaved real pairs viewed as complex, 2.5x faster than ``a + 1j b``;
+    numpy's float32 ziggurat is 1.4x faster again, for the complex64 part of the chain.
     """
-    z = rng.standard_normal((*shape, 2)).view(np.complex128)[..., 0]
-    z *= np.sqrt(variance / 2.0)
+    single = np.dtype(dtype) == np.complex64
+    real = np.float32 if single else np.float64
+    z = rng.standard_normal((*shape, 2), dtype=real).view(
+        np.complex64 if single else np.complex128)[..., 0]
+    z *= real(math.sqrt(variance / 2.0))
     return z

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from twin.chain.normal import complex_normal32
 from twin.config import SourceConfig
 from twin.rng import complex_normal
 
@@ -13,9 +12,7 @@ def gaussian_symbols(rng: np.random.Generator, shape: tuple[int, ...],
                      dtype: type = np.complex128) -> np.ndarray:
     """``CN(0, 1)`` symbols, E|s|^2 = 1 (seed 000 Sec. III-A: E[s s^H] = 1), complex128 or
     complex64 (drawn in single precision)."""
-    if np.dtype(dtype) == np.complex64:
-        return complex_normal32(rng, shape)
-    return complex_normal(rng, shape)
+    return complex_normal(rng, shape, dtype=dtype)
 
 
 def qam_alphabet(order: int) -> np.ndarray:
