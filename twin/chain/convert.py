@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from twin.config import ConverterConfig
+from twin.config import ConverterConfig, Scenario
 from twin.quant import AutomaticGainControl, Converter, make_quantizer
 from twin.quant.aqnm import aqnm_alpha, aqnm_quantize
 from twin.quant.base import code_dtype
@@ -42,6 +42,18 @@ def bits_per_antenna(cfg: ConverterConfig, num_antennas: int) -> np.ndarray:
         raise ValueError(f"{len(cfg.bits)} converter resolutions given for {num_antennas} "
                          f"antennas")
     return np.array(cfg.bits)
+
+
+def converter_alphas(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """The AQNM gains of the scenario's DACs and ADCs, one per antenna (seed 000 eqs. (3), (8);
+    seed 004 Table I): ``[N_k]`` and ``[M]`` for the NOMA uplink, ``[N_t]`` and ``[N_r]`` for
+    full duplex."""
+    if scenario.system == "noma_uplink":
+        num_tx, num_rx = scenario.noma_uplink.num_user_ant, scenario.noma_uplink.num_bs_ant
+    else:
+        num_tx, num_rx = scenario.full_duplex.num_tx_ant, scenario.full_duplex.num_rx_ant
+    return (aqnm_alpha(bits_per_antenna(scenario.dac, num_tx)),
+            aqnm_alpha(bits_per_antenna(scenario.adc, num_rx)))
 
 
 def _per_antenna(clip_rate: np.ndarray) -> np.ndarray:

@@ -13,13 +13,12 @@ from dataclasses import dataclass, field
 import numba
 import numpy as np
 
-from twin.chain.convert import bits_per_antenna
+from twin.chain.convert import converter_alphas
 from twin.config import Scenario
 from twin.control.base import FullDuplexAction, NomaAction, Observation
 from twin.control.fd_benchmarks import LinearBenchmarkController
 from twin.control.gpi import GPIController, rzf_precoder
 from twin.control.qmmse import qmmse_combiner
-from twin.quant.aqnm import aqnm_alpha
 from twin.rng import complex_normal
 from twin.units import dbm_to_w
 
@@ -97,11 +96,9 @@ class NomaBaseline:
     alpha_r: np.ndarray = field(init=False)  # [M] ADC alphas
 
     def __post_init__(self) -> None:
-        c = self.scenario.noma_uplink
-        object.__setattr__(self, "alpha_t",
-                           aqnm_alpha(bits_per_antenna(self.scenario.dac, c.num_user_ant)))
-        object.__setattr__(self, "alpha_r",
-                           aqnm_alpha(bits_per_antenna(self.scenario.adc, c.num_bs_ant)))
+        alpha_t, alpha_r = converter_alphas(self.scenario)
+        object.__setattr__(self, "alpha_t", alpha_t)
+        object.__setattr__(self, "alpha_r", alpha_r)
 
     def act(self, obs: Observation) -> NomaAction:
         c = self.scenario.noma_uplink
@@ -132,11 +129,9 @@ class FullDuplexBaseline:
     alpha_adc: np.ndarray = field(init=False)  # [N_r]
 
     def __post_init__(self) -> None:
-        c = self.scenario.full_duplex
-        object.__setattr__(self, "alpha_dac",
-                           aqnm_alpha(bits_per_antenna(self.scenario.dac, c.num_tx_ant)))
-        object.__setattr__(self, "alpha_adc",
-                           aqnm_alpha(bits_per_antenna(self.scenario.adc, c.num_rx_ant)))
+        alpha_dac, alpha_adc = converter_alphas(self.scenario)
+        object.__setattr__(self, "alpha_dac", alpha_dac)
+        object.__setattr__(self, "alpha_adc", alpha_adc)
 
     def act(self, obs: Observation) -> FullDuplexAction:
         c = self.scenario.full_duplex

@@ -28,11 +28,10 @@ from typing import Literal
 
 import numpy as np
 
-from twin.chain.convert import bits_per_antenna
+from twin.chain.convert import converter_alphas
 from twin.config import FullDuplexConfig, Scenario
 from twin.control.base import FullDuplexAction, Observation
 from twin.control.qmmse import qmmse_combiner
-from twin.quant.aqnm import aqnm_alpha
 from twin.units import dbm_to_w
 
 
@@ -164,9 +163,7 @@ class LinearBenchmarkController:
     def build(cls, scenario: Scenario, kind: str) -> LinearBenchmarkController:
         if kind not in ("qrzf", "qwmmse"):
             raise ValueError(f"benchmark precoder must be 'qrzf' or 'qwmmse', got {kind!r}")
-        c = scenario.full_duplex
-        return cls(scenario, kind, aqnm_alpha(bits_per_antenna(scenario.dac, c.num_tx_ant)),
-                   aqnm_alpha(bits_per_antenna(scenario.adc, c.num_rx_ant)))
+        return cls(scenario, kind, *converter_alphas(scenario))
 
     def act(self, observation: Observation) -> FullDuplexAction:
         snap, cfg = observation.snapshot, self.scenario.full_duplex

@@ -40,11 +40,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from twin.chain.convert import bits_per_antenna
+from twin.chain.convert import converter_alphas
 from twin.config import FullDuplexConfig, Scenario
 from twin.control import gpi_kernel
 from twin.control.base import FullDuplexAction, Observation
-from twin.quant.aqnm import aqnm_alpha
 from twin.systems.full_duplex_aqnm import predict_full_duplex
 from twin.units import dbm_to_w
 
@@ -361,9 +360,7 @@ class GPIController:
     @classmethod
     def build(cls, scenario: Scenario, **options) -> GPIController:
         """Controller for ``scenario``, alphas from ``scenario.dac.bits``/``adc.bits``."""
-        c = scenario.full_duplex
-        return cls(scenario, aqnm_alpha(bits_per_antenna(scenario.dac, c.num_tx_ant)),
-                   aqnm_alpha(bits_per_antenna(scenario.adc, c.num_rx_ant)), **options)
+        return cls(scenario, *converter_alphas(scenario), **options)
 
     @property
     def last_iterations(self) -> tuple[int, int]:

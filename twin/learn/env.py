@@ -16,11 +16,10 @@ from typing import NamedTuple
 import numpy as np
 import torch
 
-from twin.chain.convert import bits_per_antenna
+from twin.chain.convert import bits_per_antenna, converter_alphas
 from twin.config import NomaUplinkConfig, Scenario
 from twin.learn.drops import channels, draw_distances_m, pathloss_gain_lin
 from twin.learn.post_actor import ActionLayout, post_actor
-from twin.quant.aqnm import aqnm_alpha
 from twin.systems.power import noma_circuit_power_w
 
 # An all-zero detector row (w = 0) has no noise either: its SINR is 0, not 0/0.
@@ -173,10 +172,8 @@ class NomaModel:
             raise ValueError(f"the learning model needs a noma_uplink scenario, got "
                              f"{scenario.system!r}")
         c = scenario.noma_uplink
-        def alphas(conv, n):
-            return torch.as_tensor(aqnm_alpha(bits_per_antenna(conv, n)), dtype=dtype)
-        return cls(c, ActionLayout(c.num_users, c.num_user_ant, c.num_bs_ant),
-                   alphas(scenario.dac, c.num_user_ant), alphas(scenario.adc, c.num_bs_ant),
+        alpha_t, alpha_r = (torch.as_tensor(a, dtype=dtype) for a in converter_alphas(scenario))
+        return cls(c, ActionLayout(c.num_users, c.num_user_ant, c.num_bs_ant), alpha_t, alpha_r,
                    c.noise_w, c.p_max_w, PowerModel.from_scenario(scenario))
 
     @property
