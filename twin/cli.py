@@ -180,6 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--critic", choices=("learned", "reward"), default="learned",
                    help="learned: P-DDPG; reward: diagnostic actor trained on the exact "
                         "reward gradient (a perfect critic for gamma = 0)")
+    t.add_argument("--actor", choices=("mlp", "mmse"), default="mlp",
+                   help="mlp: the paper's actor (default); mmse: the MLP sets powers and "
+                        "precoders, the detector is the closed-form MMSE-SIC one (README)")
     t.add_argument("--checkpoint-every", type=_positive_int, default=10,
                    help="episodes between checkpoints (default 10)")
     t.add_argument("--resume", type=Path, metavar="CKPT", help="continue from a checkpoint.pt")
@@ -373,8 +376,11 @@ def cmd_train(args: argparse.Namespace) -> int:
     out = args.out or Path("runs") / "train" / scenario.name
     ddpg = DDPGConfig(hidden=args.hidden, lr_actor=args.lr, lr_critic=args.lr, gamma=args.gamma,
                       tau=args.tau, batch_size=args.batch_size, ou_sigma=args.ou_sigma,
-                      updates_per_step=args.updates_per_step, critic=args.critic)
+                      updates_per_step=args.updates_per_step, critic=args.critic,
+                      actor=args.actor)
     if args.agent == "ppo":
+        if args.actor != "mlp" or args.critic != "learned":
+            raise ValueError("--actor and --critic are P-DDPG options; PPO uses the MLP actor")
         ddpg = PPOConfig(hidden=args.hidden, lr=args.lr, gamma=args.gamma)
     cfg = TrainConfig(episodes=args.episodes, steps_per_episode=args.steps, num_envs=args.envs,
                       checkpoint_every=args.checkpoint_every, seed=args.seed)

@@ -11,7 +11,7 @@ import torch
 from tests.systems.conftest import SCENARIOS, variant
 from twin.config import load_scenario
 from twin.control.base import NomaAction
-from twin.learn.ddpg import Actor
+from twin.learn.actors import Actor
 from twin.learn.env import noma_ee
 from twin.learn.oracle import OracleConfig
 from twin.quant.aqnm import aqnm_alpha

@@ -16,7 +16,7 @@ import torch
 
 from twin.config import Scenario
 from twin.control.base import NomaAction, Observation
-from twin.learn.ddpg import Actor
+from twin.learn.actors import build_actor
 from twin.learn.env import NomaModel, observe
 from twin.learn.post_actor import post_actor
 from twin.learn.power_search import power_search, search_levels_w
@@ -35,14 +35,15 @@ def resolve_actor_path(path: str | Path) -> Path:
                      f" train one with `twin train` or set [controller] actor_path")
 
 
-def load_actor(path: str | Path, model: NomaModel) -> Actor:
-    """Rebuild the actor that :func:`twin.learn.train.export_actor` saved."""
+def load_actor(path: str | Path, model: NomaModel) -> torch.nn.Module:
+    """Rebuild the actor that :func:`twin.learn.train.export_actor` saved (either kind of
+    :mod:`twin.learn.actors`; files without ``actor_kind`` hold the paper's MLP actor)."""
     state = torch.load(resolve_actor_path(path), weights_only=True)
     if (state["obs_dim"], state["act_dim"]) != (model.obs_dim, model.layout.dim):
         raise ValueError(f"actor {path} was trained for state/action sizes "
                          f"{state['obs_dim']}/{state['act_dim']}, this scenario has "
                          f"{model.obs_dim}/{model.layout.dim} (users x antennas differ)")
-    actor = Actor(state["obs_dim"], state["act_dim"], tuple(state["hidden"]))
+    actor = build_actor(state.get("actor_kind", "mlp"), model, tuple(state["hidden"]))
     actor.load_state_dict(state["actor"])
     return actor.eval().requires_grad_(False)
 
@@ -52,7 +53,7 @@ class LearnedController:
     """P-DDPG actor + power search; acts on one slot's CSI."""
 
     model: NomaModel
-    actor: Actor
+    actor: torch.nn.Module
     levels_w: np.ndarray | None  # [L] candidate P_kmax (W); None: WoPEF
 
     @classmethod

@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 import torch
 from torch import nn
 
+from twin.learn.actors import ACTOR_KINDS, build_actor, mlp
 from twin.learn.env import NomaModel, unobserve
 from twin.learn.post_actor import action_features, post_actor
 
@@ -43,28 +44,13 @@ class DDPGConfig:
     updates_per_step: int = 1                # gradient updates per (batched) env step
     warmup_steps: int = 0                    # env steps with random actions before learning
     critic: str = "learned"                  # "learned" (P-DDPG); "reward": diagnostic, below
+    actor: str = "mlp"                       # "mlp" (the paper's) or "mmse" (twin.learn.actors)
 
-
-def mlp(sizes: list[int], out_act: nn.Module | None = None) -> nn.Sequential:
-    layers: list[nn.Module] = []
-    for i in range(len(sizes) - 1):
-        layers.append(nn.Linear(sizes[i], sizes[i + 1]))
-        if i < len(sizes) - 2:
-            layers.append(nn.ReLU())
-    if out_act is not None:
-        layers.append(out_act)
-    return nn.Sequential(*layers)
-
-
-class Actor(nn.Module):
-    """``mu(s)``: state [B, obs_dim] -> raw action [B, dim] in [-1, 1], then the post-actor."""
-
-    def __init__(self, obs_dim: int, act_dim: int, hidden: tuple[int, int]) -> None:
-        super().__init__()
-        self.net = mlp([obs_dim, *hidden, act_dim], nn.Tanh())
-
-    def forward(self, obs: torch.Tensor) -> torch.Tensor:
-        return self.net(obs)
+    def __post_init__(self) -> None:
+        if self.actor not in ACTOR_KINDS:
+            raise ValueError(f"unknown actor kind {self.actor!r}; choose one of {ACTOR_KINDS}")
+        if self.critic not in ("learned", "reward"):
+            raise ValueError(f"unknown critic {self.critic!r}; choose 'learned' or 'reward'")
 
 
 class Critic(nn.Module):
@@ -129,7 +115,7 @@ class PDDPG:
         # fork, so the caller's global state is left as it was.
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
-            self.actor = Actor(obs_dim, act_dim, cfg.hidden)
+            self.actor = build_actor(cfg.actor, model, cfg.hidden)
             self.critic = Critic(obs_dim, act_dim, cfg.hidden)
         self.actor_target = copy.deepcopy(self.actor).requires_grad_(False)
         self.critic_target = copy.deepcopy(self.critic).requires_grad_(False)

@@ -13,7 +13,6 @@ import torch
 from twin.config import Scenario
 from twin.control.base import Observation
 from twin.control.baselines import NomaBaseline
-from twin.learn.ddpg import Actor
 from twin.learn.env import NomaEnv, noma_ee, observe
 from twin.learn.oracle import OracleConfig, oracle_actions
 from twin.learn.power_search import power_search
@@ -37,7 +36,7 @@ def held_out_env(scenario: Scenario, num_drops: int, seed: int) -> NomaEnv:
 
 
 @torch.no_grad()
-def score_actor(actor: Actor, env: NomaEnv) -> ActorScores:
+def score_actor(actor: torch.nn.Module, env: NomaEnv) -> ActorScores:
     """Greedy actor on ``env``'s current drops, without and with the power search."""
     raw = actor(observe(env.h, env.cfg).to(env.dtype))
     _, searched = power_search(env.model, raw, env.h)

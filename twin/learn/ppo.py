@@ -16,7 +16,7 @@ import torch
 from torch import nn
 
 from twin.config import Scenario
-from twin.learn.ddpg import Actor, mlp
+from twin.learn.actors import Actor, mlp
 from twin.learn.env import NomaEnv, NomaModel
 from twin.learn.evaluate import held_out_env, score_actor
 from twin.learn.rows import EpisodeRow, seed_of

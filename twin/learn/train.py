@@ -91,9 +91,9 @@ class Trainer:
 
     def summary(self) -> str:
         c, d = self.cfg, self.agent.cfg
-        return (f"P-DDPG, {self.episode} episodes of {c.steps_per_episode} steps x "
-                f"{c.num_envs} envs, {self.updates} updates, hidden {d.hidden}, S "
-                f"{d.batch_size}, gamma {d.gamma}, seed {c.seed}")
+        return (f"P-DDPG ({d.actor} actor, {d.critic} critic), {self.episode} episodes of "
+                f"{c.steps_per_episode} steps x {c.num_envs} envs, {self.updates} updates, "
+                f"hidden {d.hidden}, S {d.batch_size}, gamma {d.gamma}, seed {c.seed}")
 
     def checkpoint(self) -> dict:
         return {"agent": self.agent.state_dict(), "train_config": asdict(self.cfg),
@@ -113,6 +113,7 @@ class Trainer:
 def export_actor(agent: PDDPG, scenario: Scenario, note: str) -> dict:
     """What ships in ``data/actors/``: the actor's weights and what it needs to be rebuilt."""
     return {"actor": agent.actor.state_dict(), "hidden": list(agent.cfg.hidden),
+            "actor_kind": getattr(agent.cfg, "actor", "mlp"),
             "obs_dim": agent.model.obs_dim, "act_dim": agent.model.layout.dim,
             "scenario": scenario.name, "note": note}
 

@@ -1,0 +1,95 @@
+"""The actors ``mu(s)``: state (20) -> raw action (42) in [-1, 1], which the post-actor finishes.
+
+Two kinds, both emitting the whole raw action (42) ``[f | V | w^d]`` that P-DDPG explores in,
+stores, and the critic and the post-actor read:
+
+``"mlp"`` (:class:`Actor`)
+    seed 000's actor: an MLP with two hidden layers ending in ``tanh`` (Sec. V-B).
+``"mmse"`` (:class:`StructuredActor`)
+    not the paper's: the MLP chooses only the powers and the precoders; the detector ``w^d`` is
+    the max-SINR (MMSE-SIC) detector for them, computed in closed form inside the forward pass
+    (:mod:`twin.learn.detector`), the way the post-actor's normalizations are. Two more pieces
+    of structure: the power fraction is set on a dB scale (``f_k`` from ``-power_range_db``
+    to 0 dB, since the best actions switch users down by 40 dB and more) and each precoder starts
+    from the strongest right singular vector of ``H_k``, the MLP adding a correction.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from twin.learn.detector import mmse_sic_detector
+from twin.learn.env import NomaModel, unobserve
+from twin.learn.post_actor import scale_precoders
+
+ACTOR_KINDS = ("mlp", "mmse")
+
+
+def mlp(sizes: list[int], out_act: nn.Module | None = None) -> nn.Sequential:
+    layers: list[nn.Module] = []
+    for i in range(len(sizes) - 1):
+        layers.append(nn.Linear(sizes[i], sizes[i + 1]))
+        if i < len(sizes) - 2:
+            layers.append(nn.ReLU())
+    if out_act is not None:
+        layers.append(out_act)
+    return nn.Sequential(*layers)
+
+
+class Actor(nn.Module):
+    """``mu(s)``: state [B, obs_dim] -> raw action [B, dim] in [-1, 1], then the post-actor."""
+
+    def __init__(self, obs_dim: int, act_dim: int, hidden: tuple[int, int]) -> None:
+        super().__init__()
+        self.net = mlp([obs_dim, *hidden, act_dim], nn.Tanh())
+
+    def forward(self, obs: torch.Tensor) -> torch.Tensor:
+        return self.net(obs)
+
+
+class StructuredActor(nn.Module):
+    """``mu(s)`` with the detector in closed form: state [B, obs_dim] -> raw action [B, dim].
+
+    The MLP emits ``K`` power logits and ``K N`` complex precoder corrections. Then:
+
+    - ``f_k = 10^(-power_range_db (1 - tanh(x_k)) / 20)``, from ``-power_range_db`` dB to 1,
+      written into the raw action as ``2 f_k - 1`` (the post-actor's (34a) reads it back);
+    - ``V_k = v_k + c_k`` with ``v_k`` the strongest right singular vector of ``H_k``, scaled
+      so its largest real or imaginary part is 1 (the post-actor (35) is scale-invariant in it);
+    - ``w^d`` = :func:`twin.learn.detector.mmse_sic_detector` for ``P_k`` of (35) at the
+      scenario's ``P_kmax``, unit-norm rows (so every entry lies in [-1, 1]).
+
+    The channels are rebuilt from the state (:func:`twin.learn.env.unobserve`, a bijection).
+    """
+
+    def __init__(self, model: NomaModel, hidden: tuple[int, int],
+                 power_range_db: float = 40.0) -> None:
+        super().__init__()
+        lay = model.layout
+        self.model, self.power_range_db = model, float(power_range_db)
+        self.net = mlp([model.obs_dim, *hidden, lay.num_users * (1 + 2 * lay.num_user_ant)])
+
+    def forward(self, obs: torch.Tensor) -> torch.Tensor:
+        m, lay = self.model, self.model.layout
+        k, n = lay.num_users, lay.num_user_ant
+        h = unobserve(obs, m.cfg).to(m.complex_dtype)
+        with torch.no_grad():                        # a function of the state alone
+            strongest = torch.linalg.svd(h)[2][..., 0, :].conj()               # [B, K, N]
+        out = self.net(obs)
+        f = 10.0 ** (-self.power_range_db * (1.0 - torch.tanh(out[:, :k])) / 20.0)
+        v = strongest + torch.complex(out[:, k:k + k * n], out[:, k + k * n:]).reshape(-1, k, n)
+        v = v / torch.maximum(v.real.abs(), v.imag.abs()).amax(-1, keepdim=True).clamp_min(1e-12)
+        p = scale_precoders(v, f * m.p_max_w, m.alpha_t)
+        w = mmse_sic_detector(h, p, m.alpha_t, m.alpha_r, m.noise_w)
+        return torch.cat([2.0 * f - 1.0, v.real.flatten(1), v.imag.flatten(1),
+                          w.real.flatten(1), w.imag.flatten(1)], dim=-1)
+
+
+def build_actor(kind: str, model: NomaModel, hidden: tuple[int, int]) -> nn.Module:
+    """The actor of ``kind`` (one of :data:`ACTOR_KINDS`) for ``model``'s scenario."""
+    if kind == "mlp":
+        return Actor(model.obs_dim, model.layout.dim, hidden)
+    if kind == "mmse":
+        return StructuredActor(model, hidden)
+    raise ValueError(f"unknown actor kind {kind!r}; choose one of {ACTOR_KINDS}")

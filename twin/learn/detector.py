@@ -1,0 +1,105 @@
+"""The max-SINR (MMSE-SIC) detector of seed 000's uplink in closed form, batched in torch.
+
+For a fixed decoding order, the SINR (12) of user ``k`` is a ratio of two quadratic forms in its
+detector row: with ``u_k = w_k^H``, ``b_k = Theta_B H_k Theta_k P_k`` and
+
+    C_k = sum_{j in IU_k} b_j b_j^H                       (IU_k of (13): users decoded after k)
+        + Theta_B (sum_i H_i R_i^T H_i^H) Theta_B           (DAC noise of every user, (13))
+        + sigma^2 Theta_B Theta_B^H + R^R                   (thermal and ADC noise, (9), (13))
+
+it is ``|u_k^H b_k|^2 / u_k^H C_k u_k``, maximized by ``u_k ∝ C_k^{-1} b_k`` (the generalized
+Rayleigh quotient) with the value ``b_k^H C_k^{-1} b_k``. ``R^R`` is diagonal and its diagonal
+(the ADC noise (9)) depends on the precoders only, so ``C_k`` does not depend on any ``w``.
+
+The order itself is (11): highest single-user SINR first, and that SINR depends on the detector.
+:func:`mmse_sic_detector` therefore starts from the order of the single-user optimum (each user
+alone with its own DAC noise, the denominator ``NS_k`` of (11)) and alternates a few times
+between "detectors for this order" and "the order (11) these detectors imply" (no gradient
+through the order, as in :func:`twin.learn.env.sinr_from_terms`). The rows are scaled to unit
+norm (39), which leaves every SINR as it is.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from twin.learn.env import abs2
+from twin.learn.post_actor import unit_rows
+
+
+def _noise_matrices(h: torch.Tensor, precoders: torch.Tensor, alpha_t: torch.Tensor,
+                    alpha_r: torch.Tensor,
+                    noise_w: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Seed 000 (4), (9), (13): desired directions ``b`` [B, K, M], each user's DAC noise
+    through the channel [B, K, M, M], and the shared diagonal (thermal + ADC noise) [B, M]."""
+    q_t = alpha_t * (1.0 - alpha_t) * abs2(precoders)                  # diag R_k^T, eq. (4)
+    a = torch.einsum("bkmn,bkn->bkm", h, alpha_t * precoders)          # H_k Theta_k P_k
+    b = alpha_r * a
+    hr = alpha_r[:, None] * h                                          # Theta_B H_i
+    dac = torch.einsum("bkmn,bkn,bkln->bkml", hr, q_t.to(h.dtype), hr.conj())
+    ryy = abs2(a).sum(1) + torch.einsum("bkmn,bkn->bm", abs2(h), q_t)  # diag E[yy^H] - noise
+    beta_r = alpha_r * (1.0 - alpha_r)
+    diag = beta_r * ryy + noise_w * (alpha_r**2 + beta_r)              # R^R + sigma^2 Theta^2
+    return b, dac, diag
+
+
+def _solve_rows(c: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """``unit(conj(C_k^{-1} b_k))`` for every user: detector rows [B, K, M]."""
+    u = torch.linalg.solve(c, b.unsqueeze(-1)).squeeze(-1)
+    return unit_rows(u.conj())
+
+
+def detector_for_order(h: torch.Tensor, precoders: torch.Tensor, alpha_t: torch.Tensor,
+                       alpha_r: torch.Tensor, noise_w: float,
+                       order: torch.Tensor) -> torch.Tensor:
+    """Max-SINR rows of (12)-(13) for a given decoding order: [B, K, M] complex, unit norm.
+
+    order : [B, K] long, user indices from first decoded to last.
+    """
+    b, dac, diag = _noise_matrices(h, precoders, alpha_t, alpha_r, noise_w)
+    rank = torch.argsort(order, dim=-1)
+    later = (rank[:, None, :] > rank[:, :, None]).to(b.dtype)         # [B, k, j]: j after k
+    shared = dac.sum(1) + torch.diag_embed(diag.to(b.dtype))
+    c = shared[:, None] + torch.einsum("bkj,bjm,bjl->bkml", later, b, b.conj())
+    return _solve_rows(c, b)
+
+
+def _single_user_order(b: torch.Tensor, dac: torch.Tensor, diag: torch.Tensor) -> torch.Tensor:
+    """Order (11) of the single-user optimum: ``b_k^H (DAC_k + diag)^{-1} b_k`` descending."""
+    c = dac + torch.diag_embed(diag.to(b.dtype))[:, None]
+    su = (b.conj() * torch.linalg.solve(c, b.unsqueeze(-1)).squeeze(-1)).sum(-1).real
+    return torch.argsort(-su, dim=-1, stable=True)
+
+
+def implied_order(h: torch.Tensor, precoders: torch.Tensor, detector: torch.Tensor,
+                  alpha_t: torch.Tensor, alpha_r: torch.Tensor, noise_w: float) -> torch.Tensor:
+    """The order (11) a detector implies: single-user SINR, highest first. [B, K] long."""
+    b, dac, diag = _noise_matrices(h, precoders, alpha_t, alpha_r, noise_w)
+    u = detector.conj()
+    desired = abs2((detector * b).sum(-1))
+    ns = (torch.einsum("bkm,bkml,bkl->bk", detector, dac, u).real
+          + (abs2(detector) * diag[:, None]).sum(-1))
+    return torch.argsort(-desired / ns, dim=-1, stable=True)
+
+
+def mmse_sic_detector(h: torch.Tensor, precoders: torch.Tensor, alpha_t: torch.Tensor,
+                      alpha_r: torch.Tensor, noise_w: float, rounds: int = 3) -> torch.Tensor:
+    """The detector ``w`` of seed 000 (12)-(13) that maximizes every SINR for the precoders.
+
+    Parameters
+    ----------
+    h : [B, K, M, N] complex; precoders : [B, K, N] complex, ``P_k``
+    alpha_t : [N] or [K, N] real; alpha_r : [M] real; noise_w : sigma^2 (W)
+    rounds : alternations between the order (11) and the detectors for it
+
+    Returns
+    -------
+    [B, K, M] complex, unit-norm rows (19c); differentiable in ``precoders`` (the order is not).
+    """
+    with torch.no_grad():
+        b, dac, diag = _noise_matrices(h, precoders, alpha_t, alpha_r, noise_w)
+        order = _single_user_order(b, dac, diag)
+        for _ in range(rounds):
+            w = detector_for_order(h, precoders, alpha_t, alpha_r, noise_w, order)
+            order = implied_order(h, precoders, w, alpha_t, alpha_r, noise_w)
+    return detector_for_order(h, precoders, alpha_t, alpha_r, noise_w, order)
