@@ -7,7 +7,7 @@ drops (the oracle runs before the clock starts). Target (issue 5): 0.85 within 1
 two cores. Last line: ``minutes_to_target: <number> ee_over_oracle: <fraction>`` (``inf`` when
 the target was not reached; the fraction is the best seen).
 
-    python benchmarks/bench_train.py [--minutes 15] [--drops 32] [--threads 2]
+    python benchmarks/bench_train.py [--minutes 15] [--drops 32] [--threads 1] [--actor mmse]
 """
 
 from __future__ import annotations
@@ -41,17 +41,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=15.0)
     parser.add_argument("--drops", type=int, default=32, help="held-out drops")
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--hidden", default="256,256")
     parser.add_argument("--envs", type=int, default=16)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--gamma", type=float, default=0.0)
     parser.add_argument("--oracle-steps", type=int, default=400)
+    parser.add_argument("--actor", choices=("mlp", "mmse"), default="mmse",
+                        help="mmse: the structured actor (default); mlp: the paper's")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     scenario = load_scenario(SCENARIO)
     ddpg = DDPGConfig(hidden=tuple(int(x) for x in args.hidden.split(",")),
-                      batch_size=args.batch_size, gamma=args.gamma)
+                      batch_size=args.batch_size, gamma=args.gamma, actor=args.actor)
     cfg = TrainConfig(episodes=10**9, steps_per_episode=50, num_envs=args.envs,
                       eval_drops=args.drops, seed=0)
 

@@ -86,3 +86,21 @@ def test_pddpg_is_refused_for_full_duplex():
     with pytest.raises(TwinConfigError, match="pddpg"):
         parse_scenario('name = "x"\nsystem = "full_duplex"\n[full_duplex]\n'
                        '[controller]\nkind = "pddpg"\n')
+
+
+def test_structured_actor_ships_and_acts(tmp_path):
+    base = parse_scenario(SMALL_TOML)
+    env = NomaEnv(base, 1)
+    agent = PDDPG(env.model, DDPGConfig(hidden=(8, 8), actor="mmse"), seed=4)
+    path = tmp_path / "mmse.pt"
+    torch.save(export_actor(agent, base, "untrained, for tests"), path)
+    scenario = parse_scenario(SMALL_TOML + f'[controller]\nkind = "pddpg"\nactor_path = "{path}"\n')
+    ctrl = make_controller(scenario, np.random.default_rng(0))
+    obs, _ = _obs(scenario, 3)
+    h = torch.as_tensor(obs.snapshot.H).to(torch.complex64)[None]
+    with torch.no_grad():
+        # The file rebuilt the same kind of actor with the same weights: identical raw actions.
+        assert torch.equal(ctrl.actor(observe(h, scenario.noma_uplink)),
+                           agent.actor(observe(h, scenario.noma_uplink)))
+    action = ctrl.act(obs)
+    np.testing.assert_allclose(np.linalg.norm(action.detector, axis=1), 1.0, atol=1e-9)
