@@ -172,6 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--gamma", type=float, default=0.99, help="discount (default 0.99)")
     t.add_argument("--tau", type=float, default=0.01, help="soft update (default 0.01)")
     t.add_argument("--lr", type=float, default=1e-3, help="actor and critic rate (default 1e-3)")
+    t.add_argument("--actor-lr", type=float, default=None,
+                   help="P-DDPG actor rate if it should differ from --lr")
     t.add_argument("--updates-per-step", type=_positive_int, default=1,
                    help="gradient updates per batched env step (default 1)")
     t.add_argument("--ou-sigma", type=float, default=0.2, help="OU noise scale (default 0.2)")
@@ -180,9 +182,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--critic", choices=("learned", "reward"), default="learned",
                    help="learned: P-DDPG; reward: diagnostic actor trained on the exact "
                         "reward gradient (a perfect critic for gamma = 0)")
-    t.add_argument("--actor", choices=("mlp", "mmse"), default="mlp",
+    t.add_argument("--actor", choices=("mlp", "mmse", "mmse-graph"), default="mlp",
                    help="mlp: the paper's actor (default); mmse: the MLP sets powers and "
                         "precoders, the detector is the closed-form MMSE-SIC one (README)")
+    t.add_argument("--saturation-penalty", type=float, default=0.0, metavar="LAMBDA",
+                   help="actor loss + LAMBDA * sum of squared pre-tanh outputs, so no output "
+                        "saturates for good (default 0: the paper's loss)")
     t.add_argument("--checkpoint-every", type=_positive_int, default=10,
                    help="episodes between checkpoints (default 10)")
     t.add_argument("--resume", type=Path, metavar="CKPT", help="continue from a checkpoint.pt")
@@ -374,10 +379,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         raise ValueError(f"--resume {args.resume}: no such checkpoint")
     torch.set_num_threads(args.threads)
     out = args.out or Path("runs") / "train" / scenario.name
-    ddpg = DDPGConfig(hidden=args.hidden, lr_actor=args.lr, lr_critic=args.lr, gamma=args.gamma,
-                      tau=args.tau, batch_size=args.batch_size, ou_sigma=args.ou_sigma,
-                      updates_per_step=args.updates_per_step, critic=args.critic,
-                      actor=args.actor)
+    ddpg = DDPGConfig(hidden=args.hidden, lr_actor=args.actor_lr or args.lr, lr_critic=args.lr,
+                      gamma=args.gamma, tau=args.tau, batch_size=args.batch_size,
+                      ou_sigma=args.ou_sigma, updates_per_step=args.updates_per_step,
+                      critic=args.critic, actor=args.actor, saturation_penalty=args.saturation_penalty)
     if args.agent == "ppo":
         if args.actor != "mlp" or args.critic != "learned":
             raise ValueError("--actor and --critic are P-DDPG options; PPO uses the MLP actor")

@@ -45,6 +45,8 @@ class DDPGConfig:
     warmup_steps: int = 0                    # env steps with random actions before learning
     critic: str = "learned"                  # "learned" (P-DDPG); "reward": diagnostic, below
     actor: str = "mlp"                       # "mlp" (the paper's) or "mmse" (twin.learn.actors)
+    saturation_penalty: float = 0.0          # lambda of the actor's pre-tanh penalty (not in
+                                             # the paper; see PDDPG.update)
 
     def __post_init__(self) -> None:
         if self.actor not in ACTOR_KINDS:
@@ -141,16 +143,25 @@ class PDDPG:
         if c.critic == "reward":
             return self._update_exact(obs)
         with torch.no_grad():                                             # eq. (26)
-            y = rew + c.gamma * self.critic_target(next_obs,
-                                                   self.features(self.actor_target(next_obs)))
+            y = rew
+            if c.gamma > 0.0:     # gamma = 0 (the README's runs): skip the target actor's pass
+                y = rew + c.gamma * self.critic_target(
+                    next_obs, self.features(self.actor_target(next_obs)))
         critic_loss = ((self.critic(obs, act) - y) ** 2).mean()           # eq. (25)
         self.critic_opt.zero_grad(set_to_none=True)
         critic_loss.backward()
         self.critic_opt.step()
         q = self.critic(obs, self.features(self.actor(obs)))              # eqs. (24), (45)
         actor_loss = -q.mean()
+        loss = actor_loss
+        if c.saturation_penalty > 0.0:
+            # Once a tanh output saturates, (24) no longer moves it: an actor that pinned a
+            # user's power at a bound keeps it there for good (measured: 70 % of the power logits
+            # beyond |x| = 3). lambda sum(x^2) keeps the pre-activations where tanh has a slope.
+            pre = self.actor.pre_activation(obs)
+            loss = loss + c.saturation_penalty * (pre**2).sum(-1).mean()
         self.actor_opt.zero_grad(set_to_none=True)
-        actor_loss.backward()
+        loss.backward()
         self.actor_opt.step()
         with torch.no_grad():                                             # eq. (27)
             for net, target in ((self.actor, self.actor_target),
