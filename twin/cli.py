@@ -382,7 +382,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     ddpg = DDPGConfig(hidden=args.hidden, lr_actor=args.actor_lr or args.lr, lr_critic=args.lr,
                       gamma=args.gamma, tau=args.tau, batch_size=args.batch_size,
                       ou_sigma=args.ou_sigma, updates_per_step=args.updates_per_step,
-                      critic=args.critic, actor=args.actor, saturation_penalty=args.saturation_penalty)
+                      critic=args.critic, actor=args.actor,
+                      saturation_penalty=args.saturation_penalty)
     if args.agent == "ppo":
         if args.actor != "mlp" or args.critic != "learned":
             raise ValueError("--actor and --critic are P-DDPG options; PPO uses the MLP actor")
