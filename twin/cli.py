@@ -182,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--critic", choices=("learned", "reward"), default="learned",
                    help="learned: P-DDPG; reward: diagnostic actor trained on the exact "
                         "reward gradient (a perfect critic for gamma = 0)")
-    t.add_argument("--actor", choices=("mlp", "mmse", "mmse-graph"), default="mlp",
+    t.add_argument("--actor", choices=("mlp", "mmse"), default="mlp",
                    help="mlp: the paper's actor (default); mmse: the MLP sets powers and "
                         "precoders, the detector is the closed-form MMSE-SIC one (README)")
     t.add_argument("--saturation-penalty", type=float, default=0.0, metavar="LAMBDA",

@@ -23,7 +23,7 @@ from twin.learn.detector import mmse_sic_detector
 from twin.learn.env import NomaModel, unobserve
 from twin.learn.post_actor import scale_precoders
 
-ACTOR_KINDS = ("mlp", "mmse", "mmse-graph")
+ACTOR_KINDS = ("mlp", "mmse")
 
 
 def mlp(sizes: list[int], out_act: nn.Module | None = None) -> nn.Sequential:
@@ -68,35 +68,28 @@ class StructuredActor(nn.Module):
     """
 
     def __init__(self, model: NomaModel, hidden: tuple[int, int],
-                 power_range_db: float = 40.0, body: str = "mlp") -> None:
+                 power_range_db: float = 40.0) -> None:
         super().__init__()
         lay = model.layout
         self.model, self.power_range_db = model, float(power_range_db)
-        if body == "mlp":
-            self.net = mlp([model.obs_dim, *hidden,
-                            lay.num_users * (1 + 2 * lay.num_user_ant)])
-        else:
-            self.net = UserGraph(model, hidden[0])
+        self.net = mlp([model.obs_dim, *hidden, lay.num_users * (1 + 2 * lay.num_user_ant)])
 
-    def _outputs(self, obs: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def _outputs(self, obs: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Power logits [B, K] and precoder corrections [B, K, N] complex."""
         k, n = self.model.layout.num_users, self.model.layout.num_user_ant
-        if isinstance(self.net, UserGraph):
-            out = self.net(obs, h)                                             # [B, K, 1 + 2N]
-            return out[..., 0], torch.complex(out[..., 1:1 + n], out[..., 1 + n:])
         out = self.net(obs)
         return out[:, :k], torch.complex(out[:, k:k + k * n], out[:, k + k * n:]).reshape(-1, k, n)
 
     def pre_activation(self, obs: torch.Tensor) -> torch.Tensor:
         """The power logits before ``tanh`` [B, K] (the precoder outputs have no squashing)."""
-        return self._outputs(obs, unobserve(obs, self.model.cfg).to(self.model.complex_dtype))[0]
+        return self._outputs(obs)[0]
 
     def forward(self, obs: torch.Tensor) -> torch.Tensor:
         m = self.model
         h = unobserve(obs, m.cfg).to(m.complex_dtype)
         with torch.no_grad():                        # a function of the state alone
             strongest = torch.linalg.svd(h)[2][..., 0, :].conj()               # [B, K, N]
-        logits, correction = self._outputs(obs, h)
+        logits, correction = self._outputs(obs)
         f = 10.0 ** (-self.power_range_db * (1.0 - torch.tanh(logits)) / 20.0)
         v = strongest + correction
         v = v / torch.maximum(v.real.abs(), v.imag.abs()).amax(-1, keepdim=True).clamp_min(1e-12)
@@ -106,56 +99,10 @@ class StructuredActor(nn.Module):
                           w.real.flatten(1), w.imag.flatten(1)], dim=-1)
 
 
-class UserGraph(nn.Module):
-    """Per-user outputs [B, K, 1 + 2N] from the channels, the same function for every user.
-
-    Users are nodes (each ``H_k``'s direction, its gain level and singular values); every pair
-    exchanges a message that also sees the pair's edge features: how aligned their strongest
-    receive directions are, ``|u_k^H u_j|^2``, and their gain difference. Two rounds of mean
-    aggregation with residual updates, then a shared linear head. Relabelling the users permutes
-    the outputs the same way (tested), which the flat MLP has to learn user slot by user slot.
-    """
-
-    def __init__(self, model: NomaModel, width: int) -> None:
-        super().__init__()
-        lay = model.layout
-        self.model = model
-        node_in = 2 * lay.num_bs_ant * lay.num_user_ant + 1 + lay.num_user_ant
-        self.embed = mlp([node_in, width, width])
-        self.messages = nn.ModuleList(mlp([2 * width + 2, width, width]) for _ in range(2))
-        self.updates = nn.ModuleList(mlp([2 * width, width, width]) for _ in range(2))
-        self.head = nn.Linear(width, 1 + 2 * lay.num_user_ant)
-
-    def forward(self, obs: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
-        lay = self.model.layout
-        k, size = lay.num_users, lay.num_users * lay.num_bs_ant * lay.num_user_ant
-        batch = obs.shape[0]
-        with torch.no_grad():
-            u, sv, _ = torch.linalg.svd(h)
-            g = h.real.square().add(h.imag.square()).mean((-2, -1)).sqrt()
-            gram = (u[..., :, 0].conj() @ u[..., :, 0].transpose(-1, -2)).abs().square()
-        level = obs[:, 2 * size:]
-        nodes = torch.cat([obs[:, :size].reshape(batch, k, -1),
-                           obs[:, size:2 * size].reshape(batch, k, -1),
-                           level[..., None], (sv / g[..., None]).to(obs.dtype) / 4.0], dim=-1)
-        edges = torch.stack([gram.to(obs.dtype).expand(batch, k, k),
-                             level[:, None, :] - level[:, :, None]], dim=-1)   # [B, k, j, 2]
-        x = self.embed(nodes)
-        off_diag = 1.0 - torch.eye(k, dtype=obs.dtype)
-        for message, update in zip(self.messages, self.updates, strict=True):
-            pair = torch.cat([x[:, :, None].expand(-1, -1, k, -1),
-                              x[:, None, :].expand(-1, k, -1, -1), edges], dim=-1)
-            agg = (message(pair) * off_diag[..., None]).sum(2) / (k - 1)
-            x = x + update(torch.cat([x, agg], dim=-1))
-        return self.head(x)
-
-
 def build_actor(kind: str, model: NomaModel, hidden: tuple[int, int]) -> nn.Module:
     """The actor of ``kind`` (one of :data:`ACTOR_KINDS`) for ``model``'s scenario."""
     if kind == "mlp":
         return Actor(model.obs_dim, model.layout.dim, hidden)
     if kind == "mmse":
         return StructuredActor(model, hidden)
-    if kind == "mmse-graph":
-        return StructuredActor(model, hidden, body="graph")
     raise ValueError(f"unknown actor kind {kind!r}; choose one of {ACTOR_KINDS}")
