@@ -49,11 +49,14 @@ def main() -> None:
     parser.add_argument("--oracle-steps", type=int, default=400)
     parser.add_argument("--actor", choices=("mlp", "mmse"), default="mmse",
                         help="mmse: the structured actor (default); mlp: the paper's")
+    parser.add_argument("--saturation-penalty", type=float, default=0.01,
+                        help="pre-tanh penalty of the actor (default 0.01, the shipped actor's)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     scenario = load_scenario(SCENARIO)
     ddpg = DDPGConfig(hidden=tuple(int(x) for x in args.hidden.split(",")),
-                      batch_size=args.batch_size, gamma=args.gamma, actor=args.actor)
+                      batch_size=args.batch_size, gamma=args.gamma, actor=args.actor,
+                      saturation_penalty=args.saturation_penalty)
     cfg = TrainConfig(episodes=10**9, steps_per_episode=50, num_envs=args.envs,
                       eval_drops=args.drops, seed=0)
 
