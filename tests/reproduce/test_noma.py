@@ -206,7 +206,7 @@ def test_claims_compare_mean_ee():
                              ("QOMA", 2, 3.0)]]
     # mean 5 over mean 2.5: +100 %, and QOMA at half the oracle's EE.
     assert "+100.0 %" in gain_findings(rows, PAPER_GAIN_FIG6, "t")[1]
-    assert "  QOMA       0.500 |   0.500" in oracle_findings(rows)
+    assert "  QOMA        0.500 |   0.500" in oracle_findings(rows)
 
 
 def test_fig9_writes_the_split(tmp_path, quick_oracle):

@@ -18,6 +18,7 @@ import numpy as np
 from twin.reproduce.noma_claims import column, reference_scheme, schemes_in
 
 _STYLE = {"Proposed": ("tab:red", "o"), "WoPEF": ("tab:orange", "v"),
+          "MLP-actor": ("tab:pink", "<"),
           "PPO": ("tab:purple", "^"), "QOMA": ("tab:green", "s"), "RPaD": ("tab:gray", "x"),
           "QWoMA": ("tab:brown", "D"), "Oracle": ("k", "*"), "LMMSE": ("tab:blue", "P")}
 

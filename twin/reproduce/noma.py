@@ -41,7 +41,8 @@ def schemes(names: Sequence[str] | None = None) -> tuple[list[Scheme], list[str]
     from twin.reproduce.noma_learned import learned_schemes  # torch only when a target runs
     learned, missing = learned_schemes()
     table = {s.name: s for s in (*learned, *formula_schemes())}
-    order = ("Proposed", "WoPEF", "PPO", "QOMA", "RPaD", "QWoMA", "Oracle", "LMMSE")
+    order = ("Proposed", "WoPEF", "MLP-actor", "PPO", "QOMA", "RPaD", "QWoMA", "Oracle",
+             "LMMSE")
     wanted = names or order
     return [table[n] for n in wanted if n in table], [m for m in missing
                                                       if m.split(":")[0] in wanted]

@@ -15,7 +15,7 @@ import numpy as np
 # over QWoMA, i.e. > +200 %).
 PAPER_GAIN_FIG6 = {"PPO": "+59.6 %", "QOMA": "+76.6 %", "RPaD": "+99.4 %", "QWoMA": "> +200 %"}
 PAPER_GAIN_FIG7 = {"PPO": "+67.5 %", "QOMA": "+105.2 %", "RPaD": "+110.4 %", "QWoMA": "> +200 %"}
-BENCHMARKS = ("Proposed", "WoPEF", "PPO", "QOMA", "RPaD", "QWoMA", "LMMSE")
+BENCHMARKS = ("Proposed", "WoPEF", "MLP-actor", "PPO", "QOMA", "RPaD", "QWoMA", "LMMSE")
 MODELS = (("aqnm", "AQNM"), ("bit_true", "bit-true"))
 
 
@@ -54,7 +54,7 @@ def gain_findings(rows: Sequence[dict[str, Any]], paper: dict[str, str], what: s
             twin = [column(rows, lead, f"ee_{m}_bits_per_j_hz").mean()
                     / column(rows, other, f"ee_{m}_bits_per_j_hz").mean() - 1.0
                     for m, _ in MODELS]
-            out.append(f"  over {other:<6} paper {paper.get(other, '(not compared)'):>12} | "
+            out.append(f"  over {other:<9} paper {paper.get(other, '(not compared)'):>12} | "
                        f"{_pct(twin[0]):>10} | {_pct(twin[1]):>10}")
     return out
 
@@ -67,7 +67,7 @@ def oracle_findings(rows: Sequence[dict[str, Any]]) -> list[str]:
     for s in schemes_in(rows):
         frac = [column(rows, s, f"ee_{m}_bits_per_j_hz").mean()
                 / column(rows, "Oracle", f"ee_{m}_bits_per_j_hz").mean() for m, _ in MODELS]
-        out.append(f"  {s:<9}{frac[0]:7.3f} | {frac[1]:7.3f}")
+        out.append(f"  {s:<10}{frac[0]:7.3f} | {frac[1]:7.3f}")
     return out
 
 

@@ -5,6 +5,9 @@
   acts with ``[controller] kind = "pddpg"`` (:class:`twin.control.learned.LearnedController`);
   WoPEF: the same with ``power_search = false``. The actor is the one the config names
   (``data/actors/noma_uplink.pt`` by default).
+- MLP-actor: the same with seed 000's own actor (an MLP emitting the whole action (42)),
+  :data:`MLP_ACTOR_PATH`, when it exists; Proposed acts with the shipped structured actor
+  (``twin train --actor mmse``, README "Learning").
 - PPO: an actor trained by ``twin train --agent ppo`` (same export format), acting through the
   same controller with the post-actor at ``P_kmax`` (seed 000 §V-A: PPO "with the proposed
   post-actor process", no power search), when :data:`PPO_ACTOR_PATH` exists.
@@ -32,6 +35,7 @@ from twin.reproduce.noma_schemes import Act, Actions, Scheme, controller_act
 from twin.units import dbm_to_w
 
 PPO_ACTOR_PATH = "data/actors/noma_uplink_ppo.pt"
+MLP_ACTOR_PATH = "data/actors/noma_uplink_mlp.pt"
 # The reproduction's oracle: 4 random restarts and 300 Adam steps (+ the warm starts). On the
 # default scenario this reaches ~97 % of what 1000 steps reach (measured: 12.6-12.9 against
 # 13.0-13.1 bit/J/Hz at 7 bits), at a third of the time.
@@ -106,12 +110,14 @@ def oracle_act(h: np.ndarray, scenario: Scenario, rng: np.random.Generator) -> A
 def learned_schemes() -> tuple[list[Scheme], list[str]]:
     """The learned schemes available, and a line for each one that is not."""
     schemes, missing = [], []
-    try:
-        resolve_actor_path(PPO_ACTOR_PATH)
-        schemes.append(Scheme("PPO", "noma", single_threaded(controller_act(
-            "pddpg", actor_path=PPO_ACTOR_PATH, power_search=False))))
-    except ValueError as exc:
-        missing.append(f"PPO: {exc}")
+    for name, path, search in (("PPO", PPO_ACTOR_PATH, False),
+                               ("MLP-actor", MLP_ACTOR_PATH, True)):
+        try:
+            resolve_actor_path(path)
+            schemes.append(Scheme(name, "noma", single_threaded(controller_act(
+                "pddpg", actor_path=path, power_search=search))))
+        except ValueError as exc:
+            missing.append(f"{name}: {exc}")
     try:
         resolve_actor_path(ControllerConfig().actor_path)
         schemes += [Scheme("Proposed", "noma", single_threaded(
