@@ -49,6 +49,25 @@ def _solve_rows(c: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     return unit_rows(u.conj())
 
 
+def _rows_for_order(b: torch.Tensor, dac: torch.Tensor, diag: torch.Tensor,
+                    order: torch.Tensor) -> torch.Tensor:
+    """:func:`detector_for_order` from the matrices of :func:`_noise_matrices`."""
+    rank = torch.argsort(order, dim=-1)
+    later = (rank[:, None, :] > rank[:, :, None]).to(b.dtype)         # [B, k, j]: j after k
+    shared = dac.sum(1) + torch.diag_embed(diag.to(b.dtype))
+    c = shared[:, None] + torch.einsum("bkj,bjm,bjl->bkml", later, b, b.conj())
+    return _solve_rows(c, b)
+
+
+def _order_of(b: torch.Tensor, dac: torch.Tensor, diag: torch.Tensor,
+              detector: torch.Tensor) -> torch.Tensor:
+    """:func:`implied_order` from the matrices of :func:`_noise_matrices`."""
+    desired = abs2((detector * b).sum(-1))
+    ns = (torch.einsum("bkm,bkml,bkl->bk", detector, dac, detector.conj()).real
+          + (abs2(detector) * diag[:, None]).sum(-1))
+    return torch.argsort(-desired / ns, dim=-1, stable=True)
+
+
 def detector_for_order(h: torch.Tensor, precoders: torch.Tensor, alpha_t: torch.Tensor,
                        alpha_r: torch.Tensor, noise_w: float,
                        order: torch.Tensor) -> torch.Tensor:
@@ -56,12 +75,7 @@ def detector_for_order(h: torch.Tensor, precoders: torch.Tensor, alpha_t: torch.
 
     order : [B, K] long, user indices from first decoded to last.
     """
-    b, dac, diag = _noise_matrices(h, precoders, alpha_t, alpha_r, noise_w)
-    rank = torch.argsort(order, dim=-1)
-    later = (rank[:, None, :] > rank[:, :, None]).to(b.dtype)         # [B, k, j]: j after k
-    shared = dac.sum(1) + torch.diag_embed(diag.to(b.dtype))
-    c = shared[:, None] + torch.einsum("bkj,bjm,bjl->bkml", later, b, b.conj())
-    return _solve_rows(c, b)
+    return _rows_for_order(*_noise_matrices(h, precoders, alpha_t, alpha_r, noise_w), order)
 
 
 def _single_user_order(b: torch.Tensor, dac: torch.Tensor, diag: torch.Tensor) -> torch.Tensor:
@@ -74,12 +88,7 @@ def _single_user_order(b: torch.Tensor, dac: torch.Tensor, diag: torch.Tensor) -
 def implied_order(h: torch.Tensor, precoders: torch.Tensor, detector: torch.Tensor,
                   alpha_t: torch.Tensor, alpha_r: torch.Tensor, noise_w: float) -> torch.Tensor:
     """The order (11) a detector implies: single-user SINR, highest first. [B, K] long."""
-    b, dac, diag = _noise_matrices(h, precoders, alpha_t, alpha_r, noise_w)
-    u = detector.conj()
-    desired = abs2((detector * b).sum(-1))
-    ns = (torch.einsum("bkm,bkml,bkl->bk", detector, dac, u).real
-          + (abs2(detector) * diag[:, None]).sum(-1))
-    return torch.argsort(-desired / ns, dim=-1, stable=True)
+    return _order_of(*_noise_matrices(h, precoders, alpha_t, alpha_r, noise_w), detector)
 
 
 def mmse_sic_detector(h: torch.Tensor, precoders: torch.Tensor, alpha_t: torch.Tensor,
@@ -96,10 +105,10 @@ def mmse_sic_detector(h: torch.Tensor, precoders: torch.Tensor, alpha_t: torch.T
     -------
     [B, K, M] complex, unit-norm rows (19c); differentiable in ``precoders`` (the order is not).
     """
+    mats = _noise_matrices(h, precoders, alpha_t, alpha_r, noise_w)
     with torch.no_grad():
-        b, dac, diag = _noise_matrices(h, precoders, alpha_t, alpha_r, noise_w)
-        order = _single_user_order(b, dac, diag)
+        fixed = tuple(x.detach() for x in mats)
+        order = _single_user_order(*fixed)
         for _ in range(rounds):
-            w = detector_for_order(h, precoders, alpha_t, alpha_r, noise_w, order)
-            order = implied_order(h, precoders, w, alpha_t, alpha_r, noise_w)
-    return detector_for_order(h, precoders, alpha_t, alpha_r, noise_w, order)
+            order = _order_of(*fixed, _rows_for_order(*fixed, order))
+    return _rows_for_order(*mats, order)
