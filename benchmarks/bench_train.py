@@ -7,7 +7,7 @@ drops (the oracle runs before the clock starts). Target (issue 5): 0.85 within 1
 two cores. Last line: ``minutes_to_target: <number> ee_over_oracle: <fraction>`` (``inf`` when
 the target was not reached; the fraction is the best seen).
 
-    python benchmarks/bench_train.py [--minutes 15] [--drops 32] [--threads 1] [--actor mmse]
+    python benchmarks/bench_train.py [--minutes 15] [--drops 32] [--threads 1] [--actor mmse-slnr]
 """
 
 from __future__ import annotations
@@ -47,16 +47,21 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--gamma", type=float, default=0.0)
     parser.add_argument("--oracle-steps", type=int, default=400)
-    parser.add_argument("--actor", choices=("mlp", "mmse"), default="mmse",
-                        help="mmse: the structured actor (default); mlp: the paper's")
+    parser.add_argument("--actor", choices=("mlp", "mmse", "mmse-slnr"), default="mmse-slnr",
+                        help="the actor kind (default mmse-slnr, the shipped actor's)")
     parser.add_argument("--saturation-penalty", type=float, default=0.01,
                         help="pre-tanh penalty of the actor (default 0.01, the shipped actor's)")
+    parser.add_argument("--critic-input", choices=("action", "powers"), default="powers")
+    parser.add_argument("--actor-lr", type=float, default=1e-4)
+    parser.add_argument("--actor-start", type=int, default=1000,
+                        help="critic-only updates first (default 1000, the shipped actor's)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     scenario = load_scenario(SCENARIO)
     ddpg = DDPGConfig(hidden=tuple(int(x) for x in args.hidden.split(",")),
                       batch_size=args.batch_size, gamma=args.gamma, actor=args.actor,
-                      saturation_penalty=args.saturation_penalty)
+                      saturation_penalty=args.saturation_penalty, critic_input=args.critic_input,
+                      lr_actor=args.actor_lr, actor_start=args.actor_start)
     cfg = TrainConfig(episodes=10**9, steps_per_episode=50, num_envs=args.envs,
                       eval_drops=args.drops, seed=0)
 
@@ -73,6 +78,7 @@ def main() -> None:
         nxt, out = trainer.env.step(act)
         trainer.buffer.add(obs, trainer.agent.features(act), out.ee_bits_per_j_hz, nxt)
         obs = nxt
+    trainer.agent.critic_updates = ddpg.actor_start   # time full updates, actor step included
     updates = _rate(lambda: trainer.agent.update(trainer.buffer), 20)
     print(f"gradient updates/s: {updates:,.1f} (batch S = {ddpg.batch_size}, hidden "
           f"{ddpg.hidden})")

@@ -182,9 +182,14 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--critic", choices=("learned", "reward"), default="learned",
                    help="learned: P-DDPG; reward: diagnostic actor trained on the exact "
                         "reward gradient (a perfect critic for gamma = 0)")
-    t.add_argument("--actor", choices=("mlp", "mmse"), default="mlp",
+    t.add_argument("--actor", choices=("mlp", "mmse", "mmse-slnr"), default="mlp",
                    help="mlp: the paper's actor (default); mmse: the MLP sets powers and "
                         "precoders, the detector is the closed-form MMSE-SIC one (README)")
+    t.add_argument("--actor-start", type=_non_negative_int, default=0, metavar="UPDATES",
+                   help="critic-only updates before the actor's first (default 0)")
+    t.add_argument("--critic-input", choices=("action", "powers"), default="action",
+                   help="what the critic scores besides the state: the whole action "
+                        "(default) or only the power fractions (for --actor mmse-slnr)")
     t.add_argument("--saturation-penalty", type=float, default=0.0, metavar="LAMBDA",
                    help="actor loss + LAMBDA * sum of squared pre-tanh outputs, so no output "
                         "saturates for good (default 0: the paper's loss)")
@@ -383,7 +388,8 @@ def cmd_train(args: argparse.Namespace) -> int:
                       gamma=args.gamma, tau=args.tau, batch_size=args.batch_size,
                       ou_sigma=args.ou_sigma, updates_per_step=args.updates_per_step,
                       critic=args.critic, actor=args.actor,
-                      saturation_penalty=args.saturation_penalty)
+                      saturation_penalty=args.saturation_penalty,
+                      critic_input=args.critic_input, actor_start=args.actor_start)
     if args.agent == "ppo":
         if args.actor != "mlp" or args.critic != "learned":
             raise ValueError("--actor and --critic are P-DDPG options; PPO uses the MLP actor")

@@ -22,8 +22,14 @@ from torch import nn
 from twin.learn.detector import mmse_sic_detector
 from twin.learn.env import NomaModel, unobserve
 from twin.learn.post_actor import scale_precoders
+from twin.learn.precoder import alternate, served_powers_w
+from twin.units import dbm_to_w
 
-ACTOR_KINDS = ("mlp", "mmse")
+ACTOR_KINDS = ("mlp", "mmse", "mmse-slnr")
+SLNR_ROUNDS = 6      # detector/precoder alternations of the "mmse-slnr" actor
+SERVED_DBM = 5.0     # its starting power per served user (the oracle's sit at 1-12 mW) ...
+OFF_DBM = -35.0      # ... and for the K - M users kept low (the oracle's: -50 to -40 dBm)
+RESIDUAL_DB = 15.0   # the MLP moves each user's power within +-15 dB of that start
 
 
 def mlp(sizes: list[int], out_act: nn.Module | None = None) -> nn.Sequential:
@@ -68,30 +74,55 @@ class StructuredActor(nn.Module):
     """
 
     def __init__(self, model: NomaModel, hidden: tuple[int, int],
-                 power_range_db: float = 40.0) -> None:
+                 power_range_db: float = 40.0, precoder_rounds: int = 0) -> None:
         super().__init__()
         lay = model.layout
         self.model, self.power_range_db = model, float(power_range_db)
-        self.net = mlp([model.obs_dim, *hidden, lay.num_users * (1 + 2 * lay.num_user_ant)])
+        self.precoder_rounds = int(precoder_rounds)
+        per_user = 1 if self.precoder_rounds else 1 + 2 * lay.num_user_ant
+        self.net = mlp([model.obs_dim, *hidden, lay.num_users * per_user])
 
-    def _outputs(self, obs: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Power logits [B, K] and precoder corrections [B, K, N] complex."""
+    def _outputs(self, obs: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Power logits [B, K] and precoder corrections [B, K, N] complex (None when the
+        precoders come from :func:`twin.learn.precoder.alternate`)."""
         k, n = self.model.layout.num_users, self.model.layout.num_user_ant
         out = self.net(obs)
+        if self.precoder_rounds:
+            return out, None
         return out[:, :k], torch.complex(out[:, k:k + k * n], out[:, k + k * n:]).reshape(-1, k, n)
 
     def pre_activation(self, obs: torch.Tensor) -> torch.Tensor:
         """The power logits before ``tanh`` [B, K] (the precoder outputs have no squashing)."""
         return self._outputs(obs)[0]
 
-    def forward(self, obs: torch.Tensor) -> torch.Tensor:
+    @property
+    def explores_inside(self) -> bool:
+        """True when exploration noise belongs on the power logits, not on the raw action:
+        the precoders and detector are then solved for the explored powers (an action with
+        noise on them would be one the actor can never emit)."""
+        return self.precoder_rounds > 0
+
+    def forward(self, obs: torch.Tensor, noise: torch.Tensor | None = None) -> torch.Tensor:
+        """``mu(s)``; ``noise`` [B, dim] (only with :attr:`explores_inside`): its first ``K``
+        entries are added to the power logits."""
         m = self.model
         h = unobserve(obs, m.cfg).to(m.complex_dtype)
         with torch.no_grad():                        # a function of the state alone
             strongest = torch.linalg.svd(h)[2][..., 0, :].conj()               # [B, K, N]
         logits, correction = self._outputs(obs)
-        f = 10.0 ** (-self.power_range_db * (1.0 - torch.tanh(logits)) / 20.0)
-        v = strongest + correction
+        if noise is not None:
+            logits = logits + noise[:, :logits.shape[-1]]
+        if correction is None:
+            base_w = served_powers_w(h, dbm_to_w(SERVED_DBM), dbm_to_w(OFF_DBM), m.alpha_t,
+                                     m.alpha_r, m.noise_w, self.precoder_rounds)
+            f = torch.clamp(base_w / m.p_max_w * 10.0 ** (RESIDUAL_DB * torch.tanh(logits) / 10.0),
+                            max=1.0)
+            v = alternate(h, scale_precoders(strongest, f.detach() * m.p_max_w, m.alpha_t),
+                          f.detach() * m.p_max_w, m.alpha_t, m.alpha_r, m.noise_w,
+                          self.precoder_rounds)
+        else:
+            f = 10.0 ** (-self.power_range_db * (1.0 - torch.tanh(logits)) / 20.0)
+            v = strongest + correction
         v = v / torch.maximum(v.real.abs(), v.imag.abs()).amax(-1, keepdim=True).clamp_min(1e-12)
         p = scale_precoders(v, f * m.p_max_w, m.alpha_t)
         w = mmse_sic_detector(h, p, m.alpha_t, m.alpha_r, m.noise_w)
@@ -105,4 +136,6 @@ def build_actor(kind: str, model: NomaModel, hidden: tuple[int, int]) -> nn.Modu
         return Actor(model.obs_dim, model.layout.dim, hidden)
     if kind == "mmse":
         return StructuredActor(model, hidden)
+    if kind == "mmse-slnr":
+        return StructuredActor(model, hidden, precoder_rounds=SLNR_ROUNDS)
     raise ValueError(f"unknown actor kind {kind!r}; choose one of {ACTOR_KINDS}")

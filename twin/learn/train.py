@@ -48,7 +48,7 @@ class Trainer:
         self.env = NomaEnv(scenario, cfg.num_envs, seed=seed_of(cfg.seed, "learn-env"))
         self.eval_env = held_out_env(scenario, cfg.eval_drops, cfg.seed)
         self.agent = PDDPG(self.env.model, ddpg, seed=seed_of(cfg.seed, "learn-agent"))
-        self.buffer = ReplayBuffer(ddpg.buffer_size, self.env.obs_dim, self.env.layout.dim)
+        self.buffer = ReplayBuffer(ddpg.buffer_size, self.env.obs_dim, self.agent.feature_dim)
         self.noise = OUNoise((cfg.num_envs, self.env.layout.dim), ddpg,
                              torch.Generator().manual_seed(seed_of(cfg.seed, "learn-noise")))
         self.episode, self.env_steps, self.updates, self.wall_s = 0, 0, 0, 0.0
