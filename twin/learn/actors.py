@@ -1,7 +1,7 @@
 """The actors ``mu(s)``: state (20) -> raw action (42) in [-1, 1], which the post-actor finishes.
 
-Two kinds, both emitting the whole raw action (42) ``[f | V | w^d]`` that P-DDPG explores in,
-stores, and the critic and the post-actor read:
+Three kinds, all emitting the whole raw action (42) ``[f | V | w^d]`` that P-DDPG stores and
+the critic and the post-actor read:
 
 ``"mlp"`` (:class:`Actor`)
     seed 000's actor: an MLP with two hidden layers ending in ``tanh`` (Sec. V-B).
@@ -10,8 +10,15 @@ stores, and the critic and the post-actor read:
     the max-SINR (MMSE-SIC) detector for them, computed in closed form inside the forward pass
     (:mod:`twin.learn.detector`), the way the post-actor's normalizations are. Two more pieces
     of structure: the power fraction is set on a dB scale (``f_k`` from ``-power_range_db``
-    to 0 dB, since the best actions switch users down by 40 dB and more) and each precoder starts
-    from the strongest right singular vector of ``H_k``, the MLP adding a correction.
+    to 0 dB: the oracle's actions keep some users near -20 dBm, 40 dB below P_kmax) and each
+    precoder starts from the strongest right singular vector of ``H_k``, the MLP adding a
+    correction.
+``"mmse-slnr"`` (:class:`StructuredActor` with ``precoder_rounds``)
+    not the paper's either: the MLP sets only the powers, within ``RESIDUAL_DB`` of a closed-form
+    start (:func:`twin.learn.precoder.served_powers_w`); the precoders come from
+    :func:`twin.learn.precoder.alternate` at those powers and the detector is the MMSE-SIC one
+    for them. Its exploration noise moves the power logits, so explored actions keep their
+    closed-form precoders and detector.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from twin.units import dbm_to_w
 ACTOR_KINDS = ("mlp", "mmse", "mmse-slnr")
 SLNR_ROUNDS = 6      # detector/precoder alternations of the "mmse-slnr" actor
 SERVED_DBM = 5.0     # its starting power per served user (the oracle's sit at 1-12 mW) ...
-OFF_DBM = -35.0      # ... and for the K - M users kept low (the oracle's: -50 to -40 dBm)
+OFF_DBM = -35.0      # ... and for the K - M users kept low (the oracle's: -28 to -15 dBm)
 RESIDUAL_DB = 15.0   # the MLP moves each user's power within +-15 dB of that start
 
 
@@ -61,7 +68,8 @@ class Actor(nn.Module):
 class StructuredActor(nn.Module):
     """``mu(s)`` with the detector in closed form: state [B, obs_dim] -> raw action [B, dim].
 
-    The MLP emits ``K`` power logits and ``K N`` complex precoder corrections. Then:
+    With ``precoder_rounds = 0`` (kind ``"mmse"``) the MLP emits ``K`` power logits and ``K N``
+    complex precoder corrections. Then:
 
     - ``f_k = 10^(-power_range_db (1 - tanh(x_k)) / 20)``, from ``-power_range_db`` dB to 1,
       written into the raw action as ``2 f_k - 1`` (the post-actor's (34a) reads it back);
@@ -69,6 +77,11 @@ class StructuredActor(nn.Module):
       so its largest real or imaginary part is 1 (the post-actor (35) is scale-invariant in it);
     - ``w^d`` = :func:`twin.learn.detector.mmse_sic_detector` for ``P_k`` of (35) at the
       scenario's ``P_kmax``, unit-norm rows (so every entry lies in [-1, 1]).
+
+    With ``precoder_rounds > 0`` (kind ``"mmse-slnr"``) it emits the ``K`` power logits only:
+    ``P_k = min(start_k 10^(RESIDUAL_DB tanh(x_k) / 10), P_kmax)`` with ``start_k`` from
+    :func:`twin.learn.precoder.served_powers_w`, and ``V_k`` from ``precoder_rounds`` rounds of
+    :func:`twin.learn.precoder.alternate` started at the singular vectors.
 
     The channels are rebuilt from the state (:func:`twin.learn.env.unobserve`, a bijection).
     """

@@ -12,6 +12,11 @@ reward ``r(s, mu(s))`` (:func:`twin.learn.env.noma_ee` on the channels rebuilt f
 instead of the learned ``Q``. The action does not change the next state, so with ``gamma = 0``
 the exact ``Q`` is ``r``: this variant is P-DDPG with a perfect critic, and the gap between the
 two measures what the learned critic costs.
+
+Options the paper does not have, all off by default: ``actor`` (the structured actors of
+:mod:`twin.learn.actors`; the ``mmse-slnr`` one takes its exploration noise on its power logits),
+``critic_input = "powers"`` (the critic scores ``f_k`` alone), ``actor_start`` (critic-only
+updates first) and ``saturation_penalty`` (a pre-``tanh`` L2 term in the actor's loss).
 """
 
 from __future__ import annotations
