@@ -57,8 +57,10 @@ class Actor(nn.Module):
         super().__init__()
         self.net = mlp([obs_dim, *hidden, act_dim], nn.Tanh())
 
-    def forward(self, obs: torch.Tensor) -> torch.Tensor:
-        return self.net(obs)
+    def forward(self, obs: torch.Tensor, noise: torch.Tensor | None = None) -> torch.Tensor:
+        """``mu(s)``, or with exploration noise [B, dim] ``mu(s) + noise`` clipped to [-1, 1]."""
+        raw = self.net(obs)
+        return raw if noise is None else (raw + noise).clamp(-1.0, 1.0)
 
     def pre_activation(self, obs: torch.Tensor) -> torch.Tensor:
         """The outputs before ``tanh`` [B, dim] (saturated ones get no gradient through it)."""
@@ -108,22 +110,17 @@ class StructuredActor(nn.Module):
         """The power logits before ``tanh`` [B, K] (the precoder outputs have no squashing)."""
         return self._outputs(obs)[0]
 
-    @property
-    def explores_inside(self) -> bool:
-        """True when exploration noise belongs on the power logits, not on the raw action:
-        the precoders and detector are then solved for the explored powers (an action with
-        noise on them would be one the actor can never emit)."""
-        return self.precoder_rounds > 0
-
     def forward(self, obs: torch.Tensor, noise: torch.Tensor | None = None) -> torch.Tensor:
-        """``mu(s)``; ``noise`` [B, dim] (only with :attr:`explores_inside`): its first ``K``
-        entries are added to the power logits."""
+        """``mu(s)``, or with exploration noise [B, dim]. Kind ``"mmse"``: ``mu(s) + noise``
+        clipped to [-1, 1], as :class:`Actor`. Kind ``"mmse-slnr"``: the noise's first ``K``
+        entries move the power logits, and the precoders and detector are solved for the
+        explored powers (noise on them would give an action this actor can never emit)."""
         m = self.model
         h = unobserve(obs, m.cfg).to(m.complex_dtype)
         with torch.no_grad():                        # a function of the state alone
             strongest = torch.linalg.svd(h)[2][..., 0, :].conj()               # [B, K, N]
         logits, correction = self._outputs(obs)
-        if noise is not None:
+        if noise is not None and correction is None:
             logits = logits + noise[:, :logits.shape[-1]]
         if correction is None:
             base_w = served_powers_w(h, dbm_to_w(SERVED_DBM), dbm_to_w(OFF_DBM), m.alpha_t,
@@ -139,8 +136,11 @@ class StructuredActor(nn.Module):
         v = v / torch.maximum(v.real.abs(), v.imag.abs()).amax(-1, keepdim=True).clamp_min(1e-12)
         p = scale_precoders(v, f * m.p_max_w, m.alpha_t)
         w = mmse_sic_detector(h, p, m.alpha_t, m.alpha_r, m.noise_w)
-        return torch.cat([2.0 * f - 1.0, v.real.flatten(1), v.imag.flatten(1),
-                          w.real.flatten(1), w.imag.flatten(1)], dim=-1)
+        raw = torch.cat([2.0 * f - 1.0, v.real.flatten(1), v.imag.flatten(1),
+                         w.real.flatten(1), w.imag.flatten(1)], dim=-1)
+        if noise is not None and correction is not None:
+            return (raw + noise).clamp(-1.0, 1.0)
+        return raw
 
 
 def build_actor(kind: str, model: NomaModel, hidden: tuple[int, int]) -> nn.Module:

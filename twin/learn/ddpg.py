@@ -29,7 +29,7 @@ from torch import nn
 
 from twin.learn.actors import ACTOR_KINDS, build_actor, mlp
 from twin.learn.env import NomaModel, unobserve
-from twin.learn.post_actor import action_features, post_actor
+from twin.learn.post_actor import action_features, post_actor, power_fraction
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +49,7 @@ class DDPGConfig:
     updates_per_step: int = 1                # gradient updates per (batched) env step
     warmup_steps: int = 0                    # env steps with random actions before learning
     critic: str = "learned"                  # "learned" (P-DDPG); "reward": diagnostic, below
-    actor: str = "mlp"                       # "mlp" (the paper's) or "mmse" (twin.learn.actors)
+    actor: str = "mlp"                       # "mlp" (the paper's) or one of twin.learn.actors
     actor_start: int = 0                     # critic-only updates before the actor's first
     critic_input: str = "action"             # "action": the post-actor's whole action;
                                              # "powers": its f_k only (linear and dB)
@@ -118,12 +118,19 @@ class ReplayBuffer:
         return self.obs[idx], self.act[idx], self.rew[idx], self.next_obs[idx]
 
 
+@torch.no_grad()
+def _soft_update(net: nn.Module, target: nn.Module, tau: float) -> None:
+    """Eq. (27): ``theta' <- tau theta + (1 - tau) theta'``."""
+    for p, p_t in zip(net.parameters(), target.parameters(), strict=True):
+        p_t.lerp_(p, tau)
+
+
 class PDDPG:
     """Actor, critic, their targets and optimizers (Algorithm 1)."""
 
     def __init__(self, model: NomaModel, cfg: DDPGConfig, seed: int = 0) -> None:
         self.model, self.cfg = model, cfg
-        obs_dim, act_dim = model.obs_dim, self.feature_dim_of(model, cfg)
+        obs_dim, act_dim = model.obs_dim, self.feature_dim
         # nn.Linear draws its initial weights from torch's global generator: seed it inside a
         # fork, so the caller's global state is left as it was.
         with torch.random.fork_rng(devices=[]):
@@ -137,34 +144,28 @@ class PDDPG:
         self.gen = torch.Generator().manual_seed(seed)
         self.critic_updates = 0
 
-    @staticmethod
-    def feature_dim_of(model: NomaModel, cfg: DDPGConfig) -> int:
-        """Entries of :meth:`features`."""
-        k = model.layout.num_users
-        return 2 * k if cfg.critic_input == "powers" else model.layout.dim
-
     @property
     def feature_dim(self) -> int:
-        return self.feature_dim_of(self.model, self.cfg)
+        """Entries of :meth:`features`."""
+        lay = self.model.layout
+        return 2 * lay.num_users if self.cfg.critic_input == "powers" else lay.dim
 
     def features(self, raw: torch.Tensor) -> torch.Tensor:
         """The post-actor (Algorithm 1 lines 6-13) as the critic sees it: its whole action
         (:func:`twin.learn.post_actor.action_features`), or with ``critic_input = "powers"``
         only ``[f | 10 log10(f) / 40]`` (for an actor that solves the rest from ``f`` and the
         state, the rest tells the critic nothing new)."""
-        f, p, w = post_actor(raw, self.model.layout, self.model.p_max_w, self.model.alpha_t)
         if self.cfg.critic_input == "powers":
+            f = power_fraction(self.model.layout.split(raw)[0])              # (34a)
             db = 10.0 * torch.log10(f.clamp_min(1e-8)) / 40.0
             return torch.cat([f, db], dim=-1).to(raw.dtype)
+        f, p, w = post_actor(raw, self.model.layout, self.model.p_max_w, self.model.alpha_t)
         return action_features(f, p, w, self.model.p_max_w).to(raw.dtype)
 
     @torch.no_grad()
     def act(self, obs: torch.Tensor, noise: torch.Tensor | None = None) -> torch.Tensor:
         """``a^d = mu(s) + OU`` (23), clipped to [-1, 1]: raw actions [B, dim]."""
-        if noise is not None and getattr(self.actor, "explores_inside", False):
-            return self.actor(obs, noise)
-        raw = self.actor(obs)
-        return raw if noise is None else (raw + noise).clamp(-1.0, 1.0)
+        return self.actor(obs, noise)
 
     def update(self, buffer: ReplayBuffer) -> dict[str, float]:
         """One gradient step of critic (25)-(26) and actor (24), then the soft update (27)."""
@@ -186,10 +187,7 @@ class PDDPG:
             # The actor waits for a critic that has seen some data: a fresh critic's gradient
             # is noise, and it walked a good initial actor off (measured: 0.90 -> 0.77 of the
             # oracle within three episodes).
-            with torch.no_grad():
-                for p, p_t in zip(self.critic.parameters(), self.critic_target.parameters(),
-                                  strict=True):
-                    p_t.lerp_(p, c.tau)
+            _soft_update(self.critic, self.critic_target, c.tau)
             return {"critic_loss": critic_loss.item(), "policy_loss": 0.0}
         q = self.critic(obs, self.features(self.actor(obs)))              # eqs. (24), (45)
         actor_loss = -q.mean()
@@ -203,11 +201,8 @@ class PDDPG:
         self.actor_opt.zero_grad(set_to_none=True)
         loss.backward()
         self.actor_opt.step()
-        with torch.no_grad():                                             # eq. (27)
-            for net, target in ((self.actor, self.actor_target),
-                                (self.critic, self.critic_target)):
-                for p, p_t in zip(net.parameters(), target.parameters(), strict=True):
-                    p_t.lerp_(p, c.tau)
+        _soft_update(self.actor, self.actor_target, c.tau)                # eq. (27)
+        _soft_update(self.critic, self.critic_target, c.tau)
         return {"critic_loss": critic_loss.item(), "policy_loss": actor_loss.item() * -1.0}
 
     def _update_exact(self, obs: torch.Tensor) -> dict[str, float]:
@@ -218,10 +213,7 @@ class PDDPG:
         self.actor_opt.zero_grad(set_to_none=True)
         loss.backward()
         self.actor_opt.step()
-        with torch.no_grad():
-            for p, p_t in zip(self.actor.parameters(), self.actor_target.parameters(),
-                              strict=True):
-                p_t.lerp_(p, self.cfg.tau)
+        _soft_update(self.actor, self.actor_target, self.cfg.tau)
         return {"critic_loss": 0.0, "policy_loss": -loss.item()}
 
     def state_dict(self) -> dict:
