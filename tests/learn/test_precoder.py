@@ -89,7 +89,9 @@ def test_alternation_raises_the_ee_from_max_ratio_precoders():
 
 def test_served_powers_keep_k_minus_m_users_low():
     env, _, _ = _draw(4)
-    power = served_powers_w(env.h, 3e-3, 3e-7, env.alpha_t, env.alpha_r, env.noise_w, 2)
+    strongest = torch.linalg.svd(env.h)[2][..., 0, :].conj()
+    power = served_powers_w(env.h, strongest, 3e-3, 3e-7, env.alpha_t, env.alpha_r,
+                            env.noise_w, 2)
     # K - M = 2 users per drop at the low level, the others at the served level, exactly.
     assert torch.equal((power == 3e-7).sum(-1), torch.full((16,), 2))
     assert torch.equal((power == 3e-3).sum(-1), torch.full((16,), 4))

@@ -123,8 +123,8 @@ class StructuredActor(nn.Module):
         if noise is not None and correction is None:
             logits = logits + noise[:, :logits.shape[-1]]
         if correction is None:
-            base_w = served_powers_w(h, dbm_to_w(SERVED_DBM), dbm_to_w(OFF_DBM), m.alpha_t,
-                                     m.alpha_r, m.noise_w, self.precoder_rounds)
+            base_w = served_powers_w(h, strongest, dbm_to_w(SERVED_DBM), dbm_to_w(OFF_DBM),
+                                     m.alpha_t, m.alpha_r, m.noise_w, self.precoder_rounds)
             f = torch.clamp(base_w / m.p_max_w * 10.0 ** (RESIDUAL_DB * torch.tanh(logits) / 10.0),
                             max=1.0)
             v = alternate(h, scale_precoders(strongest, f.detach() * m.p_max_w, m.alpha_t),

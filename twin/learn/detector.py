@@ -105,10 +105,26 @@ def mmse_sic_detector(h: torch.Tensor, precoders: torch.Tensor, alpha_t: torch.T
     -------
     [B, K, M] complex, unit-norm rows (19c); differentiable in ``precoders`` (the order is not).
     """
-    mats = _noise_matrices(h, precoders, alpha_t, alpha_r, noise_w)
+    return _detector(_noise_matrices(h, precoders, alpha_t, alpha_r, noise_w), rounds)
+
+
+def _detector(mats: tuple[torch.Tensor, torch.Tensor, torch.Tensor],
+              rounds: int) -> torch.Tensor:
+    """:func:`mmse_sic_detector` from the matrices of :func:`_noise_matrices`."""
     with torch.no_grad():
         fixed = tuple(x.detach() for x in mats)
         order = _single_user_order(*fixed)
         for _ in range(rounds):
             order = _order_of(*fixed, _rows_for_order(*fixed, order))
     return _rows_for_order(*mats, order)
+
+
+def detector_and_order(h: torch.Tensor, precoders: torch.Tensor, alpha_t: torch.Tensor,
+                       alpha_r: torch.Tensor, noise_w: float,
+                       rounds: int = 3) -> tuple[torch.Tensor, torch.Tensor]:
+    """:func:`mmse_sic_detector` and the order (11) its rows imply (:func:`implied_order`),
+    both from one set of the matrices (13); no gradient."""
+    with torch.no_grad():
+        mats = _noise_matrices(h, precoders, alpha_t, alpha_r, noise_w)
+        w = _detector(mats, rounds)
+        return w, _order_of(*mats, w)

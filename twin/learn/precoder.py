@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import torch
 
-from twin.learn.detector import implied_order, mmse_sic_detector
-from twin.learn.env import abs2
+from twin.learn.detector import detector_and_order, mmse_sic_detector
+from twin.learn.env import abs2, noma_sinr
 from twin.learn.post_actor import scale_precoders
 
 
@@ -64,29 +64,28 @@ def alternate(h: torch.Tensor, precoders: torch.Tensor, power_w: torch.Tensor,
     with torch.no_grad():
         p = precoders
         for _ in range(rounds):
-            w = mmse_sic_detector(h, p, alpha_t, alpha_r, noise_w, rounds=1)
-            order = implied_order(h, p, w, alpha_t, alpha_r, noise_w)
+            w, order = detector_and_order(h, p, alpha_t, alpha_r, noise_w, rounds=1)
             p = leakage_precoder(h, w, order, power_w, alpha_t, alpha_r, noise_w)
     return p
 
 
-def served_powers_w(h: torch.Tensor, served_w: float, off_w: float, alpha_t: torch.Tensor,
-                    alpha_r: torch.Tensor, noise_w: float, rounds: int) -> torch.Tensor:
+def served_powers_w(h: torch.Tensor, directions: torch.Tensor, served_w: float, off_w: float,
+                    alpha_t: torch.Tensor, alpha_r: torch.Tensor, noise_w: float,
+                    rounds: int) -> torch.Tensor:
     """Per-user powers [B, K] (W): every user at ``served_w`` except the ``K - M`` with the
-    lowest rate after :func:`alternate` at equal powers, which get ``off_w``.
+    lowest rate after :func:`alternate` at equal powers from precoder ``directions``
+    [B, K, N], which get ``off_w``.
 
     With more users than BS antennas the MMSE-SIC detector of the first-decoded users cannot
     null every other user; keeping ``K - M`` users far below the rest (decoded last, after SIC
     has removed everyone else) is what the gradient oracle's actions do. Not in seed 000.
     """
-    from twin.learn.env import noma_sinr
     batch, k, m = h.shape[0], h.shape[1], h.shape[2]
     power = torch.full((batch, k), served_w, dtype=alpha_t.dtype)
     if k <= m:
         return power
     with torch.no_grad():
-        strongest = torch.linalg.svd(h)[2][..., 0, :].conj()
-        p = alternate(h, scale_precoders(strongest, power, alpha_t), power, alpha_t, alpha_r,
+        p = alternate(h, scale_precoders(directions, power, alpha_t), power, alpha_t, alpha_r,
                       noise_w, rounds)
         w = mmse_sic_detector(h, p, alpha_t, alpha_r, noise_w)
         weakest = torch.argsort(noma_sinr(h, p, w, alpha_t, alpha_r, noise_w), dim=-1)[:, :k - m]
