@@ -19,6 +19,7 @@ from pathlib import Path
 import torch
 
 from twin.config import load_scenario
+from twin.learn.actors import ACTOR_KINDS
 from twin.learn.ddpg import DDPGConfig
 from twin.learn.env import NomaEnv
 from twin.learn.evaluate import held_out_env, oracle_ee
@@ -47,7 +48,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--gamma", type=float, default=0.0)
     parser.add_argument("--oracle-steps", type=int, default=400)
-    parser.add_argument("--actor", choices=("mlp", "mmse", "mmse-slnr"), default="mmse-slnr",
+    parser.add_argument("--actor", choices=ACTOR_KINDS, default="mmse-slnr",
                         help="the actor kind (default mmse-slnr, the shipped actor's)")
     parser.add_argument("--saturation-penalty", type=float, default=0.01,
                         help="pre-tanh penalty of the actor (default 0.01, the shipped actor's)")

@@ -4,6 +4,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.learn.conftest import noma_toml
 from twin.config import parse_scenario
 from twin.learn.actors import StructuredActor
 from twin.learn.ddpg import PDDPG, DDPGConfig, ReplayBuffer
@@ -11,18 +12,7 @@ from twin.learn.detector import detector_for_order, implied_order, mmse_sic_dete
 from twin.learn.env import NomaEnv, NomaModel, SinrTerms, noma_ee, observe, sinr_terms
 from twin.learn.post_actor import post_actor
 
-NOMA = """
-name = "det"
-system = "noma_uplink"
-[noma_uplink]
-num_users = 5
-num_user_ant = 2
-num_bs_ant = 4
-[dac]
-bits = 3
-[adc]
-bits = 4
-"""
+NOMA = noma_toml("det", 5, 2, 4, dac_bits=3, adc_bits=4)
 
 
 def _draw(seed, batch=8):

@@ -1,6 +1,7 @@
 import numpy as np
 import torch
 
+from tests.learn.conftest import noma_toml
 from twin.config import parse_scenario
 from twin.learn.actors import build_actor
 from twin.learn.ddpg import PDDPG, DDPGConfig, ReplayBuffer
@@ -10,18 +11,7 @@ from twin.learn.post_actor import post_actor, scale_precoders
 from twin.learn.precoder import alternate, leakage_precoder, served_powers_w
 
 # More users than BS antennas (K = 6 > M = 4), so served_powers_w keeps two users low.
-NOMA = """
-name = "prec"
-system = "noma_uplink"
-[noma_uplink]
-num_users = 6
-num_user_ant = 3
-num_bs_ant = 4
-[dac]
-bits = 5
-[adc]
-bits = 6
-"""
+NOMA = noma_toml("prec", 6, 3, 4, dac_bits=5, adc_bits=6)
 
 
 def _draw(seed, batch=16):

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import torch
 
-from twin.learn.env import abs2
+from twin.learn.env import abs2, received_terms
 from twin.learn.post_actor import unit_rows
 
 
@@ -32,12 +32,10 @@ def _noise_matrices(h: torch.Tensor, precoders: torch.Tensor, alpha_t: torch.Ten
                     noise_w: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Seed 000 (4), (9), (13): desired directions ``b`` [B, K, M], each user's DAC noise
     through the channel [B, K, M, M], and the shared diagonal (thermal + ADC noise) [B, M]."""
-    q_t = alpha_t * (1.0 - alpha_t) * abs2(precoders)                  # diag R_k^T, eq. (4)
-    a = torch.einsum("bkmn,bkn->bkm", h, alpha_t * precoders)          # H_k Theta_k P_k
+    q_t, a, ryy = received_terms(h, precoders, alpha_t)
     b = alpha_r * a
     hr = alpha_r[:, None] * h                                          # Theta_B H_i
     dac = torch.einsum("bkmn,bkn,bkln->bkml", hr, q_t.to(h.dtype), hr.conj())
-    ryy = abs2(a).sum(1) + torch.einsum("bkmn,bkn->bm", abs2(h), q_t)  # diag E[yy^H] - noise
     beta_r = alpha_r * (1.0 - alpha_r)
     diag = beta_r * ryy + noise_w * (alpha_r**2 + beta_r)              # R^R + sigma^2 Theta^2
     return b, dac, diag

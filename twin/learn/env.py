@@ -78,13 +78,19 @@ class SinrTerms(NamedTuple):
     own_noise_per_w: torch.Tensor
 
 
+def received_terms(h: torch.Tensor, precoders: torch.Tensor,
+                   alpha_t: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Seed 000 (4), (9): ``diag R_k^T`` [B, K, N], ``H_k Theta_k P_k`` [B, K, M] and
+    ``diag E[y y^H]`` without the thermal noise [B, M] (signal and DAC noise through ``H``)."""
+    q_t = alpha_t * (1.0 - alpha_t) * abs2(precoders)
+    a = torch.einsum("bkmn,bkn->bkm", h, alpha_t * precoders)
+    return q_t, a, abs2(a).sum(1) + torch.einsum("bkmn,bkn->bm", abs2(h), q_t)
+
+
 def sinr_terms(h: torch.Tensor, precoders: torch.Tensor, detector: torch.Tensor,
                alpha_t: torch.Tensor, alpha_r: torch.Tensor) -> SinrTerms:
     """Seed 000 eqs. (2)-(9), (13) for a batch: shapes as :func:`noma_sinr`."""
-    q_t = alpha_t * (1.0 - alpha_t) * abs2(precoders)                  # diag R_k^T, eq. (4)
-    a = torch.einsum("bkmn,bkn->bkm", h, alpha_t * precoders)          # H_k Theta_k P_k
-    # diag E[y y^H] without the thermal noise (eq. (9)): signal and DAC noise through H
-    ryy_signal = abs2(a).sum(1) + torch.einsum("bkmn,bkn->bm", abs2(h), q_t)
+    q_t, a, ryy_signal = received_terms(h, precoders, alpha_t)
     beta_r = alpha_r * (1.0 - alpha_r)                                 # R^R = a b diag, eq. (9)
     v = detector * alpha_r                                             # w_k Theta_B
     cross = torch.einsum("bkm,bjm->bkj", v, a)                         # [b, k, j]
